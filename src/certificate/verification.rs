@@ -1,0 +1,142 @@
+//! Decides the one status a buyer or auditor is shown for a certificate.
+//!
+//! The same function serves the buyer page, the JSON endpoint and the offline `zerolabel verify`,
+//! so a label cannot be judged valid in one place and invalid in another.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::credential::{self, ProofError};
+
+/// The verification outcome, in the words of the public contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VerificationStatus {
+    /// Signed by a trusted key, within its validity, not revoked.
+    Valid,
+    /// Past `validUntil`.
+    Expired,
+    /// Before `validFrom`.
+    NotYetValid,
+    /// Revoked by an auditor.
+    Revoked,
+    /// The signature does not match the document (altered or forged), or the proof is malformed.
+    SignatureInvalid,
+    /// Signed correctly, but by a key the issuer does not list (or listed as compromised).
+    KeyNotTrusted,
+    /// No certificate with that code exists.
+    Unknown,
+}
+
+impl VerificationStatus {
+    /// The status word as it appears in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VerificationStatus::Valid => "valid",
+            VerificationStatus::Expired => "expired",
+            VerificationStatus::NotYetValid => "not_yet_valid",
+            VerificationStatus::Revoked => "revoked",
+            VerificationStatus::SignatureInvalid => "signature_invalid",
+            VerificationStatus::KeyNotTrusted => "key_not_trusted",
+            VerificationStatus::Unknown => "unknown",
+        }
+    }
+}
+
+/// A key the issuer publishes, with the window in which it may sign.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrustedKey {
+    /// `z6Mk...` multibase public key.
+    pub public_key_multibase: String,
+    /// First moment it may sign.
+    pub valid_from: DateTime<Utc>,
+    /// End of its signing window, if it has been retired.
+    pub valid_until: Option<DateTime<Utc>>,
+    /// From this time on, its signatures are not to be trusted.
+    pub compromised_at: Option<DateTime<Utc>>,
+}
+
+impl TrustedKey {
+    fn could_sign_at(&self, created: DateTime<Utc>) -> bool {
+        let started = created >= self.valid_from;
+        let not_retired = self.valid_until.is_none_or(|end| created <= end);
+        let not_compromised = self.compromised_at.is_none_or(|since| created < since);
+        started && not_retired && not_compromised
+    }
+}
+
+/// The status with the reason behind it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Verdict {
+    /// The one status to show.
+    pub status: VerificationStatus,
+    /// Why, in a sentence.
+    pub reason: String,
+    /// The key that signed, when the proof could be read.
+    pub verification_method: Option<String>,
+}
+
+impl Verdict {
+    fn new(status: VerificationStatus, reason: impl Into<String>, method: Option<String>) -> Self {
+        Verdict { status, reason: reason.into(), verification_method: method }
+    }
+}
+
+/// Judges a signed certificate at time `now`.
+///
+/// `trusted_keys` is the issuer's published key list; `None` means the caller has none at hand
+/// (offline use without `--keys`), and only the signature itself is checked.
+pub fn evaluate(
+    document: &Value,
+    trusted_keys: Option<&[TrustedKey]>,
+    revoked: bool,
+    now: DateTime<Utc>,
+) -> Verdict {
+    let proof = match credential::verify_proof(document) {
+        Ok(proof) => proof,
+        Err(error) => return proof_failure(&error),
+    };
+    let method = Some(proof.verification_method.clone());
+
+    if let Some(keys) = trusted_keys {
+        let multikey = credential::multikey(&proof.public_key);
+        let listed = keys.iter().find(|key| key.public_key_multibase == multikey);
+        match listed {
+            None => return Verdict::new(KeyNotTrusted, "the issuer does not list this key", method),
+            Some(key) if !key.could_sign_at(proof.created) => {
+                let reason = "the key was outside its signing window or compromised when it signed";
+                return Verdict::new(KeyNotTrusted, reason, method);
+            }
+            Some(_) => {}
+        }
+    }
+
+    if revoked {
+        return Verdict::new(Revoked, "an auditor revoked this certificate", method);
+    }
+    validity_verdict(document, now, method)
+}
+
+use VerificationStatus::{Expired, KeyNotTrusted, NotYetValid, Revoked, SignatureInvalid, Valid};
+
+fn proof_failure(error: &ProofError) -> Verdict {
+    Verdict::new(SignatureInvalid, error.to_string(), None)
+}
+
+fn validity_verdict(document: &Value, now: DateTime<Utc>, method: Option<String>) -> Verdict {
+    let valid_from = document_time(document, "validFrom");
+    let valid_until = document_time(document, "validUntil");
+
+    match (valid_from, valid_until) {
+        (Some(from), _) if now < from => Verdict::new(NotYetValid, "validity starts later", method),
+        (_, Some(until)) if now > until => Verdict::new(Expired, "validity has ended", method),
+        (Some(_), Some(_)) => Verdict::new(Valid, "signature, key and validity check out", method),
+        _ => Verdict::new(SignatureInvalid, "validFrom or validUntil is missing", method),
+    }
+}
+
+fn document_time(document: &Value, field: &str) -> Option<DateTime<Utc>> {
+    let text = document.get(field)?.as_str()?;
+    DateTime::parse_from_rfc3339(text).ok().map(|time| time.with_timezone(&Utc))
+}

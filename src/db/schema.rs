@@ -1,0 +1,129 @@
+// Written to match migrations/sqlite; the schema-drift check arrives with the PostgreSQL backend.
+
+diesel::table! {
+    farms (id) {
+        id -> Text,
+        name -> Text,
+        village -> Text,
+        region -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        name -> Text,
+        role -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    farm_members (farm_id, user_id) {
+        farm_id -> Text,
+        user_id -> Text,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> Text,
+        user_id -> Text,
+        token_sha256 -> Text,
+        prefix -> Text,
+        created_at -> Timestamp,
+        expires_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    issuer_keys (id) {
+        id -> Text,
+        public_key_multibase -> Text,
+        valid_from -> Timestamp,
+        valid_until -> Nullable<Timestamp>,
+        compromised_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    applications (id) {
+        id -> Text,
+        farm_id -> Text,
+        created_by -> Text,
+        status -> Text,
+        product_name -> Text,
+        crop -> Text,
+        gtin -> Nullable<Text>,
+        lot -> Nullable<Text>,
+        harvest_start -> Date,
+        harvest_end -> Date,
+        activity_json -> Text,
+        result_json -> Text,
+        method_id -> Text,
+        factor_set_id -> Text,
+        input_sha256 -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        submitted_at -> Nullable<Timestamp>,
+        decided_at -> Nullable<Timestamp>,
+        decided_by -> Nullable<Text>,
+        decision_reason -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    certificates (id) {
+        id -> Text,
+        code -> Text,
+        application_id -> Text,
+        document -> Text,
+        document_sha256 -> Text,
+        verification_method -> Text,
+        valid_from -> Timestamp,
+        valid_until -> Timestamp,
+        issued_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    revocations (certificate_id) {
+        certificate_id -> Text,
+        reason -> Text,
+        revoked_by -> Text,
+        revoked_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    audit_events (id) {
+        id -> Text,
+        application_id -> Nullable<Text>,
+        certificate_id -> Nullable<Text>,
+        actor_id -> Text,
+        action -> Text,
+        detail -> Nullable<Text>,
+        occurred_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(farm_members -> farms (farm_id));
+diesel::joinable!(farm_members -> users (user_id));
+diesel::joinable!(api_tokens -> users (user_id));
+diesel::joinable!(applications -> farms (farm_id));
+diesel::joinable!(certificates -> applications (application_id));
+diesel::joinable!(revocations -> certificates (certificate_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    farms,
+    users,
+    farm_members,
+    api_tokens,
+    issuer_keys,
+    applications,
+    certificates,
+    revocations,
+    audit_events,
+);

@@ -1,0 +1,218 @@
+//! Batch applications: farmers create and submit, auditors approve or reject.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+use super::auth::SignedIn;
+use super::footprints::require_json;
+use super::problem::ApiError;
+use super::{AppState, get_or_head};
+use crate::application::{self, ApplicationStatus};
+use crate::footprint::{self, ErrorCode, FieldError, InputErrorKind, InputErrors};
+use crate::workflow::applications::{self as workflow, Approval, with_urls};
+use crate::workflow::{now_seconds, users};
+
+/// Longest reason or note accepted, in characters.
+const MAX_REASON_CHARS: usize = 2_000;
+
+/// Routes under `/api/v1`.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/farms").route(get_or_head().to(list_farms)))
+        .service(
+            web::resource("/applications")
+                .route(web::post().to(create))
+                .route(get_or_head().to(list)),
+        )
+        .service(web::resource("/applications/{id}").route(get_or_head().to(show)))
+        .service(web::resource("/applications/{id}/submit").route(web::post().to(submit)))
+        .service(web::resource("/applications/{id}/approve").route(web::post().to(approve)))
+        .service(web::resource("/applications/{id}/reject").route(web::post().to(reject)));
+}
+
+async fn list_farms(state: web::Data<AppState>, SignedIn(actor): SignedIn) -> Result<HttpResponse, ApiError> {
+    let farms = state.run(move |conn| users::visible_farms(conn, &actor)).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "farms": farms })))
+}
+
+async fn create(
+    state: web::Data<AppState>,
+    SignedIn(actor): SignedIn,
+    request: HttpRequest,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    require_json(&request)?;
+    let input = application::parse_application(&body)?;
+    let view = state
+        .run(move |conn| workflow::create_application(conn, &actor, input, now_seconds()))
+        .await?;
+    let location = format!("/api/v1/applications/{}", view.id);
+    Ok(HttpResponse::Created().insert_header(("Location", location)).json(view))
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    status: Option<String>,
+}
+
+async fn list(
+    state: web::Data<AppState>,
+    SignedIn(actor): SignedIn,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let status = match query.into_inner().status {
+        None => None,
+        Some(text) => Some(text.parse::<ApplicationStatus>().map_err(|_| ApiError::BadRequest {
+            field: "status".into(),
+            detail: format!("status must be draft, submitted, approved or rejected, not `{text}`"),
+        })?),
+    };
+    let views = state.run(move |conn| workflow::list_applications(conn, &actor, status)).await?;
+    let base = state.base_url().to_owned();
+    let views: Vec<_> = views.into_iter().map(|view| with_urls(view, &base)).collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "applications": views })))
+}
+
+async fn show(
+    state: web::Data<AppState>,
+    SignedIn(actor): SignedIn,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_uuid(&path)?;
+    let view = state.run(move |conn| workflow::get_application(conn, &actor, id)).await?;
+    Ok(HttpResponse::Ok().json(with_urls(view, state.base_url())))
+}
+
+async fn submit(
+    state: web::Data<AppState>,
+    SignedIn(actor): SignedIn,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_uuid(&path)?;
+    let view = state
+        .run(move |conn| workflow::submit_application(conn, &actor, id, now_seconds()))
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+async fn approve(
+    state: web::Data<AppState>,
+    SignedIn(actor): SignedIn,
+    request: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_uuid(&path)?;
+    let approval = approval_from(&request, &body)?;
+    let issuing = state.issuing.clone();
+    let view = state
+        .run(move |conn| {
+            workflow::approve_application(conn, &issuing, &actor, id, &approval, now_seconds())
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(with_urls(view, state.base_url())))
+}
+
+async fn reject(
+    state: web::Data<AppState>,
+    SignedIn(actor): SignedIn,
+    request: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_uuid(&path)?;
+    require_json(&request)?;
+    let fields = object_body(&body)?;
+    let reason = required_reason(&fields, "reason")?;
+    let view = state
+        .run(move |conn| workflow::reject_application(conn, &actor, id, &reason, now_seconds()))
+        .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+/// Reads the optional approval body: `{valid_from?, valid_until?, note?}`; an empty body is fine.
+fn approval_from(request: &HttpRequest, body: &[u8]) -> Result<Approval, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Approval::default());
+    }
+    require_json(request)?;
+    let fields = object_body(body)?;
+    let mut errors = Vec::new();
+    for name in fields.keys().filter(|k| !["valid_from", "valid_until", "note"].contains(&k.as_str())) {
+        errors.push(field_error(name, ErrorCode::UnknownField, "not a field of an approval"));
+    }
+    let approval = Approval {
+        valid_from: optional_time(&fields, "valid_from", &mut errors),
+        valid_until: optional_time(&fields, "valid_until", &mut errors),
+        note: optional_text(&fields, "note", &mut errors),
+    };
+    if errors.is_empty() { Ok(approval) } else { Err(invalid(errors)) }
+}
+
+fn object_body(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
+    match footprint::parse_json_body(body)? {
+        Value::Object(fields) => Ok(fields),
+        _ => Err(invalid(vec![field_error("", ErrorCode::TypeError, "the body must be an object")])),
+    }
+}
+
+fn required_reason(fields: &Map<String, Value>, name: &str) -> Result<String, ApiError> {
+    let mut errors = Vec::new();
+    if !fields.contains_key(name) {
+        errors.push(field_error(name, ErrorCode::MissingField, "a reason is required"));
+        return Err(invalid(errors));
+    }
+    optional_text(fields, name, &mut errors).ok_or_else(|| invalid(errors))
+}
+
+fn optional_text(fields: &Map<String, Value>, name: &str, errors: &mut Vec<FieldError>) -> Option<String> {
+    match fields.get(name) {
+        None | Some(Value::Null) => None,
+        Some(Value::String(text)) if !text.trim().is_empty() && text.chars().count() <= MAX_REASON_CHARS => {
+            Some(text.trim().to_owned())
+        }
+        Some(Value::String(_)) => {
+            let message = format!("{name} must have 1 to {MAX_REASON_CHARS} characters");
+            errors.push(field_error(name, ErrorCode::InvalidValue, &message));
+            None
+        }
+        Some(_) => {
+            errors.push(field_error(name, ErrorCode::TypeError, &format!("{name} must be a string")));
+            None
+        }
+    }
+}
+
+fn optional_time(
+    fields: &Map<String, Value>,
+    name: &str,
+    errors: &mut Vec<FieldError>,
+) -> Option<DateTime<Utc>> {
+    let text = optional_text(fields, name, errors)?;
+    match DateTime::parse_from_rfc3339(&text) {
+        Ok(time) => Some(time.with_timezone(&Utc)),
+        Err(_) => {
+            let message = format!("{name} must be an RFC 3339 time like 2026-10-01T00:00:00Z");
+            errors.push(field_error(name, ErrorCode::InvalidValue, &message));
+            None
+        }
+    }
+}
+
+fn field_error(field: &str, code: ErrorCode, message: &str) -> FieldError {
+    FieldError { field: field.to_owned(), code, message: message.to_owned() }
+}
+
+fn invalid(errors: Vec<FieldError>) -> ApiError {
+    ApiError::Input(InputErrors { kind: InputErrorKind::Invalid, errors })
+}
+
+/// Parses a UUID path segment, answering 400 for a malformed one.
+pub fn path_uuid(text: &str) -> Result<Uuid, ApiError> {
+    Uuid::parse_str(text).map_err(|_| ApiError::BadRequest {
+        field: "id".into(),
+        detail: format!("`{text}` is not a UUID"),
+    })
+}

@@ -1,0 +1,34 @@
+//! The free calculator: a footprint for a request body, nothing stored.
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use super::problem::ApiError;
+use crate::footprint;
+
+/// `POST /api/v1/footprints/calculate`.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/footprints/calculate").route(web::post().to(calculate)));
+}
+
+async fn calculate(request: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
+    require_json(&request)?;
+    let parsed = footprint::parse_request(&body)?;
+    let report = footprint::calculate(&parsed).report();
+    Ok(HttpResponse::Ok().json(report))
+}
+
+/// Refuses a body whose content type is not JSON (`application/json`, parameters allowed).
+pub fn require_json(request: &HttpRequest) -> Result<(), ApiError> {
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    let media_type = content_type.split(';').next().unwrap_or_default().trim();
+    if media_type.eq_ignore_ascii_case("application/json") {
+        Ok(())
+    } else {
+        Err(ApiError::UnsupportedMediaType)
+    }
+}

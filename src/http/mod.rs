@@ -1,0 +1,77 @@
+//! The HTTP surface: thin handlers that parse input, call the workflow and shape the response.
+
+pub mod applications;
+pub mod auth;
+pub mod certificates;
+pub mod footprints;
+pub mod i18n;
+pub mod identity;
+pub mod pages;
+pub mod problem;
+pub mod verification;
+
+use actix_web::{guard, web};
+
+use crate::db::{DbConnection, DbPool};
+use crate::workflow::{IssuerContext, WorkflowError};
+use problem::ApiError;
+
+/// Largest JSON body accepted, in bytes.
+pub const MAX_JSON_BODY_BYTES: usize = 256 * 1024;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// Database connections.
+    pub pool: DbPool,
+    /// Key, issuer identity and public base URL.
+    pub issuing: IssuerContext,
+}
+
+impl AppState {
+    /// Bundles the pool and the issuer.
+    pub fn new(pool: DbPool, issuing: IssuerContext) -> Self {
+        AppState { pool, issuing }
+    }
+
+    /// The URL buyers reach the service at.
+    pub fn base_url(&self) -> &str {
+        &self.issuing.public_base_url
+    }
+
+    /// Runs blocking database work off the async workers.
+    pub async fn run<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, WorkflowError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        let outcome = web::block(move || -> Result<T, WorkflowError> {
+            let mut conn = pool.get().map_err(crate::db::StorageError::from)?;
+            work(&mut conn)
+        })
+        .await
+        .map_err(|e| ApiError::Internal(format!("blocking task failed: {e}")))?;
+        outcome.map_err(ApiError::from)
+    }
+}
+
+/// A route that answers GET and HEAD alike (actix does not add HEAD by itself).
+pub fn get_or_head() -> actix_web::Route {
+    web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
+}
+
+/// Every route of the service.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(web::PayloadConfig::new(MAX_JSON_BODY_BYTES))
+        .configure(pages::routes)
+        .configure(identity::routes)
+        .configure(verification::routes)
+        .service(
+            web::scope("/api/v1")
+                .configure(footprints::routes)
+                .configure(applications::routes)
+                .configure(certificates::routes),
+        )
+        .default_service(web::to(problem::not_found));
+}

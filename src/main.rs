@@ -1,0 +1,11 @@
+//! The `zerolabel` command: parses the command line and hands over to the library.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = zerolabel::cli::Cli::parse();
+    zerolabel::telemetry::init();
+    zerolabel::cli::run(cli)
+}

@@ -1,0 +1,99 @@
+//! Builds the running service: database, keys, routes, and a bound listener whose real port is
+//! known before the server starts (tests bind port 0).
+
+use std::net::TcpListener;
+
+use actix_web::dev::Server;
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use tracing_actix_web::TracingLogger;
+
+use crate::certificate::Issuer;
+use crate::config::{self, Settings};
+use crate::db::issuer_keys::{self, IssuerKeyRow};
+use crate::db::{self, DbPool};
+use crate::http::{self, AppState};
+use crate::keys::{self, IssuerKey};
+use crate::workflow::{IssuerContext, now_seconds};
+
+/// Connections per pool: enough for two cores' workers and the blocking threads they use.
+const POOL_SIZE: u32 = 8;
+
+/// A service ready to run.
+pub struct Application {
+    server: Server,
+    port: u16,
+    state: AppState,
+}
+
+impl Application {
+    /// Opens the database (applying migrations), loads or creates the issuer key, binds the
+    /// listener and assembles the routes.
+    pub fn build(settings: &Settings) -> anyhow::Result<Self> {
+        let pool = open_database(&settings.database_url)?;
+        let key = load_issuer_key(settings, &pool)?;
+
+        let listener = TcpListener::bind(&settings.bind)
+            .with_context(|| format!("cannot listen on {}", settings.bind))?;
+        let bound = listener.local_addr()?;
+        let public_base_url = config::public_base_url(settings.public_base_url.as_deref(), bound);
+
+        let issuer = Issuer { id: keys::did_web(&public_base_url), name: settings.issuer_name.clone() };
+        let issuing = IssuerContext { key, issuer, public_base_url: public_base_url.clone() };
+        let state = AppState::new(pool, issuing);
+        let server = run(listener, state.clone(), settings.workers)?;
+
+        tracing::info!(address = %bound, %public_base_url, "zerolabel is listening");
+        Ok(Application { server, port: bound.port(), state })
+    }
+
+    /// The port actually bound.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The shared state: the pool, the issuer and the base URL.
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until the process is told to stop.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// Opens the pool and applies pending migrations.
+pub fn open_database(database_url: &str) -> anyhow::Result<DbPool> {
+    db::connect_and_migrate(database_url, POOL_SIZE)
+        .with_context(|| format!("cannot open the database at {database_url}"))
+}
+
+fn load_issuer_key(settings: &Settings, pool: &DbPool) -> anyhow::Result<IssuerKey> {
+    let key = keys::load_or_create_active_key(&settings.keys_dir, now_seconds())?;
+    let row = IssuerKeyRow {
+        id: uuid::Uuid::new_v4().to_string(),
+        public_key_multibase: key.public_key_multibase.clone(),
+        valid_from: now_seconds().naive_utc(),
+        valid_until: None,
+        compromised_at: None,
+    };
+    let mut conn = pool.get()?;
+    issuer_keys::register_key_if_new(&mut conn, &row)?;
+    Ok(key)
+}
+
+fn run(listener: TcpListener, state: AppState, workers: usize) -> anyhow::Result<Server> {
+    let data = web::Data::new(state);
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .wrap(http::problem::problem_for_plain_errors())
+            .wrap(TracingLogger::default())
+            .app_data(data.clone())
+            .configure(http::routes)
+    });
+    if workers > 0 {
+        server = server.workers(workers);
+    }
+    Ok(server.listen(listener)?.run())
+}

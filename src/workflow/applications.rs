@@ -1,0 +1,394 @@
+//! Creating, listing, submitting, approving and rejecting batch applications.
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use super::{Actor, IssuerContext, WorkflowError, require_role, utc};
+use crate::accounts::Role;
+use crate::application::{ApplicationInput, ApplicationStatus, HarvestPeriod, Product};
+use crate::certificate::{
+    CertificateClaim, CertificateCode, FarmIdentity, unsigned_document,
+};
+use crate::credential;
+use crate::db::applications::{self as rows, ApplicationFilter, ApplicationRow, AuditEventRow};
+use crate::db::certificates::{self as cert_rows, CertificateRow};
+use crate::db::{self, DbConnection, StorageError, farms};
+use crate::footprint::{self, FootprintReport};
+use crate::label::verification_url;
+
+/// How long a certificate stays valid when the auditor gives no end.
+pub const DEFAULT_VALIDITY_DAYS: i64 = 365;
+
+/// An application as the API shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ApplicationView {
+    /// Id.
+    pub id: Uuid,
+    /// Farm id.
+    pub farm_id: Uuid,
+    /// Where it is in the workflow.
+    pub status: ApplicationStatus,
+    /// What is sold.
+    pub product: Product,
+    /// When it was harvested.
+    pub harvest: HarvestPeriod,
+    /// Activity data as sent.
+    pub activity: Value,
+    /// The computed footprint.
+    pub result: Value,
+    /// Method id.
+    pub method_id: String,
+    /// Factor set id.
+    pub factor_set_id: String,
+    /// SHA-256 of the canonical input.
+    pub input_sha256: String,
+    /// Created.
+    pub created_at: DateTime<Utc>,
+    /// Last changed.
+    pub updated_at: DateTime<Utc>,
+    /// Submitted.
+    pub submitted_at: Option<DateTime<Utc>>,
+    /// Approved or rejected.
+    pub decided_at: Option<DateTime<Utc>>,
+    /// Reason for a rejection, or the approval note.
+    pub decision_reason: Option<String>,
+    /// The certificate, once approved.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<CertificateSummary>,
+}
+
+/// Where to find an issued certificate.
+#[derive(Debug, Clone, Serialize)]
+pub struct CertificateSummary {
+    /// Certificate id.
+    pub id: Uuid,
+    /// The printed code.
+    pub code: String,
+    /// What the QR code carries.
+    pub verify_url: String,
+    /// End of validity.
+    pub valid_until: DateTime<Utc>,
+}
+
+/// What an auditor may say when approving.
+#[derive(Debug, Clone, Default)]
+pub struct Approval {
+    /// Start of validity; now if absent.
+    pub valid_from: Option<DateTime<Utc>>,
+    /// End of validity; one year after the start if absent.
+    pub valid_until: Option<DateTime<Utc>>,
+    /// A note for the audit trail.
+    pub note: Option<String>,
+}
+
+/// Stores a new draft with its footprint computed at once.
+pub fn create_application(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    input: ApplicationInput,
+    now: DateTime<Utc>,
+) -> Result<ApplicationView, WorkflowError> {
+    require_role(actor, &[Role::Farmer], "creating an application")?;
+    let farm_id = input.farm_id.to_string();
+    if !farms::is_member(conn, &farm_id, &actor.id.to_string())? {
+        return Err(WorkflowError::Forbidden(format!("you are not a member of farm {farm_id}")));
+    }
+
+    let row = new_application_row(actor, &input, now)?;
+    db::write_transaction(conn, |conn| -> Result<(), WorkflowError> {
+        rows::insert_application(conn, &row)?;
+        rows::record_event(conn, &event(&row.id, None, actor, "created", None, now))?;
+        Ok(())
+    })?;
+    view(conn, row)
+}
+
+fn new_application_row(
+    actor: &Actor,
+    input: &ApplicationInput,
+    now: DateTime<Utc>,
+) -> Result<ApplicationRow, WorkflowError> {
+    let report = footprint::calculate(&input.activity).report();
+    Ok(ApplicationRow {
+        id: Uuid::new_v4().to_string(),
+        farm_id: input.farm_id.to_string(),
+        created_by: actor.id.to_string(),
+        status: ApplicationStatus::Draft.as_str().to_owned(),
+        product_name: input.product.name.clone(),
+        crop: input.product.crop.clone(),
+        gtin: input.product.gtin.clone(),
+        lot: input.product.lot.clone(),
+        harvest_start: input.harvest.start,
+        harvest_end: input.harvest.end,
+        activity_json: input.activity_json.to_string(),
+        result_json: to_json(&report)?,
+        method_id: report.method_id.clone(),
+        factor_set_id: report.factor_set_id.clone(),
+        input_sha256: input_sha256(&input.body)?,
+        created_at: now.naive_utc(),
+        updated_at: now.naive_utc(),
+        submitted_at: None,
+        decided_at: None,
+        decided_by: None,
+        decision_reason: None,
+    })
+}
+
+/// SHA-256 of the RFC 8785 canonical form of the input, so that the hash does not depend on
+/// key order or white space.
+fn input_sha256(body: &Value) -> Result<String, WorkflowError> {
+    let canonical =
+        credential::canonicalize(body).map_err(|e| WorkflowError::Signing(e.to_string()))?;
+    Ok(hex::encode(Sha256::digest(&canonical)))
+}
+
+fn to_json(report: &FootprintReport) -> Result<String, WorkflowError> {
+    serde_json::to_string(report).map_err(|e| WorkflowError::Signing(e.to_string()))
+}
+
+/// The applications an actor may see: a farmer's own farms, or all for auditors and admins.
+pub fn list_applications(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    status: Option<ApplicationStatus>,
+) -> Result<Vec<ApplicationView>, WorkflowError> {
+    let filter = ApplicationFilter {
+        member_id: (actor.role == Role::Farmer).then(|| actor.id.to_string()),
+        status: status.map(|s| s.as_str().to_owned()),
+    };
+    let found = rows::list_applications(conn, &filter)?;
+    found.into_iter().map(|row| view(conn, row)).collect()
+}
+
+/// One application, if the actor may see it. A farmer asking for another farm's application
+/// is told it does not exist, so ids of other farms do not leak.
+pub fn get_application(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<ApplicationView, WorkflowError> {
+    let row = visible_row(conn, actor, id)?;
+    view(conn, row)
+}
+
+fn visible_row(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<ApplicationRow, WorkflowError> {
+    let row = rows::find_application(conn, &id.to_string())?
+        .ok_or(WorkflowError::NotFound("application"))?;
+    let hidden = actor.role == Role::Farmer
+        && !farms::is_member(conn, &row.farm_id, &actor.id.to_string())?;
+    if hidden {
+        return Err(WorkflowError::NotFound("application"));
+    }
+    Ok(row)
+}
+
+/// Draft -> submitted, by a farmer of the farm.
+pub fn submit_application(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: Uuid,
+    now: DateTime<Utc>,
+) -> Result<ApplicationView, WorkflowError> {
+    require_role(actor, &[Role::Farmer], "submitting an application")?;
+    let row = db::write_transaction(conn, |conn| -> Result<_, WorkflowError> {
+        let row = visible_row(conn, actor, id)?;
+        let next = stored_status(&row)?.submit()?;
+        rows::update_status(conn, &row.id, next.as_str(), now.naive_utc(), None)?;
+        rows::record_event(conn, &event(&row.id, None, actor, "submitted", None, now))?;
+        Ok(row)
+    })?;
+    get_application(conn, actor, db::stored_uuid(&row.id)?)
+}
+
+/// Submitted -> rejected, by an auditor, with a reason.
+pub fn reject_application(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: Uuid,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<ApplicationView, WorkflowError> {
+    require_role(actor, &[Role::Auditor], "rejecting an application")?;
+    let actor_id = actor.id.to_string();
+    db::write_transaction(conn, |conn| -> Result<_, WorkflowError> {
+        let row = visible_row(conn, actor, id)?;
+        let next = stored_status(&row)?.reject()?;
+        let decision = Some((actor_id.as_str(), Some(reason)));
+        rows::update_status(conn, &row.id, next.as_str(), now.naive_utc(), decision)?;
+        rows::record_event(conn, &event(&row.id, None, actor, "rejected", Some(reason), now))?;
+        Ok(())
+    })?;
+    get_application(conn, actor, id)
+}
+
+/// Submitted -> approved, by an auditor: signs and stores the certificate in the same
+/// transaction as the approval, so there is never an approval without its certificate.
+pub fn approve_application(
+    conn: &mut DbConnection,
+    issuing: &IssuerContext,
+    actor: &Actor,
+    id: Uuid,
+    approval: &Approval,
+    now: DateTime<Utc>,
+) -> Result<ApplicationView, WorkflowError> {
+    require_role(actor, &[Role::Auditor], "approving an application")?;
+    let actor_id = actor.id.to_string();
+    db::write_transaction(conn, |conn| -> Result<(), WorkflowError> {
+        let row = visible_row(conn, actor, id)?;
+        let next = stored_status(&row)?.approve()?;
+        let certificate = sign_certificate(conn, issuing, actor, &row, approval, now)?;
+        cert_rows::insert_certificate(conn, &certificate)?;
+
+        let decision = Some((actor_id.as_str(), approval.note.as_deref()));
+        rows::update_status(conn, &row.id, next.as_str(), now.naive_utc(), decision)?;
+        let note = approval.note.as_deref();
+        let approved = event(&row.id, Some(&certificate.id), actor, "approved", note, now);
+        rows::record_event(conn, &approved)?;
+        Ok(())
+    })?;
+    get_application(conn, actor, id)
+}
+
+fn sign_certificate(
+    conn: &mut DbConnection,
+    issuing: &IssuerContext,
+    actor: &Actor,
+    row: &ApplicationRow,
+    approval: &Approval,
+    now: DateTime<Utc>,
+) -> Result<CertificateRow, WorkflowError> {
+    let (valid_from, valid_until) = validity(approval, now)?;
+    let farm = farms::find_farm(conn, &row.farm_id)?.ok_or(WorkflowError::NotFound("farm"))?;
+    let farm = FarmIdentity { name: farm.name, village: farm.village, region: farm.region };
+    let report: FootprintReport = serde_json::from_str(&row.result_json)
+        .map_err(|e| StorageError::Corrupt(format!("stored footprint: {e}")))?;
+    let certificate_id = Uuid::new_v4();
+
+    let claim = CertificateClaim {
+        certificate_id,
+        application_id: db::stored_uuid(&row.id)?,
+        issuer: &issuing.issuer,
+        valid_from,
+        valid_until,
+        product: &product_of(row),
+        farm: &farm,
+        harvest: &HarvestPeriod { start: row.harvest_start, end: row.harvest_end },
+        footprint: &report,
+        input_sha256: &row.input_sha256,
+        audited_by: &actor.name,
+    };
+    let signed = credential::add_proof(&unsigned_document(&claim), issuing.key.signing_key(), now)
+        .map_err(|e| WorkflowError::Signing(e.to_string()))?;
+    let document = signed.to_string();
+
+    Ok(CertificateRow {
+        id: certificate_id.to_string(),
+        code: CertificateCode::from_uuid(certificate_id).to_string(),
+        application_id: row.id.clone(),
+        document_sha256: hex::encode(Sha256::digest(document.as_bytes())),
+        document,
+        verification_method: issuing.key.verification_method.clone(),
+        valid_from: valid_from.naive_utc(),
+        valid_until: valid_until.naive_utc(),
+        issued_at: now.naive_utc(),
+    })
+}
+
+fn validity(
+    approval: &Approval,
+    now: DateTime<Utc>,
+) -> Result<(DateTime<Utc>, DateTime<Utc>), WorkflowError> {
+    let from = approval.valid_from.unwrap_or(now);
+    let until = approval.valid_until.unwrap_or(from + Duration::days(DEFAULT_VALIDITY_DAYS));
+    if until <= from {
+        return Err(WorkflowError::Conflict("valid_until must be after valid_from".into()));
+    }
+    Ok((from, until))
+}
+
+fn product_of(row: &ApplicationRow) -> Product {
+    Product {
+        name: row.product_name.clone(),
+        crop: row.crop.clone(),
+        gtin: row.gtin.clone(),
+        lot: row.lot.clone(),
+    }
+}
+
+fn stored_status(row: &ApplicationRow) -> Result<ApplicationStatus, StorageError> {
+    row.status.parse().map_err(|e: crate::application::UnknownStatus| {
+        StorageError::Corrupt(e.to_string())
+    })
+}
+
+fn event(
+    application_id: &str,
+    certificate_id: Option<&str>,
+    actor: &Actor,
+    action: &str,
+    detail: Option<&str>,
+    now: DateTime<Utc>,
+) -> AuditEventRow {
+    AuditEventRow {
+        id: Uuid::new_v4().to_string(),
+        application_id: Some(application_id.to_owned()),
+        certificate_id: certificate_id.map(str::to_owned),
+        actor_id: actor.id.to_string(),
+        action: action.to_owned(),
+        detail: detail.map(str::to_owned),
+        occurred_at: now.naive_utc(),
+    }
+}
+
+fn view(conn: &mut DbConnection, row: ApplicationRow) -> Result<ApplicationView, WorkflowError> {
+    let certificate = cert_rows::find_certificate_of_application(conn, &row.id)?
+        .map(|certificate| summary(&certificate))
+        .transpose()?;
+    let corrupt = |what: &str, e: serde_json::Error| StorageError::Corrupt(format!("{what}: {e}"));
+
+    Ok(ApplicationView {
+        id: db::stored_uuid(&row.id)?,
+        farm_id: db::stored_uuid(&row.farm_id)?,
+        status: stored_status(&row)?,
+        product: product_of(&row),
+        harvest: HarvestPeriod { start: row.harvest_start, end: row.harvest_end },
+        activity: serde_json::from_str(&row.activity_json).map_err(|e| corrupt("activity", e))?,
+        result: serde_json::from_str(&row.result_json).map_err(|e| corrupt("result", e))?,
+        method_id: row.method_id,
+        factor_set_id: row.factor_set_id,
+        input_sha256: row.input_sha256,
+        created_at: utc(row.created_at),
+        updated_at: utc(row.updated_at),
+        submitted_at: row.submitted_at.map(utc),
+        decided_at: row.decided_at.map(utc),
+        decision_reason: row.decision_reason,
+        certificate,
+    })
+}
+
+fn summary(row: &CertificateRow) -> Result<CertificateSummary, StorageError> {
+    let id = db::stored_uuid(&row.id)?;
+    Ok(CertificateSummary {
+        id,
+        code: row.code.clone(),
+        verify_url: String::new(),
+        valid_until: utc(row.valid_until),
+    })
+}
+
+/// Fills in the verification URL, which depends on where the service is reached.
+pub fn with_urls(mut view: ApplicationView, public_base_url: &str) -> ApplicationView {
+    if let Some(certificate) = view.certificate.as_mut() {
+        let code = CertificateCode::from_uuid(certificate.id);
+        certificate.verify_url = verification_url(public_base_url, code);
+    }
+    view
+}
+

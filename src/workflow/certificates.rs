@@ -1,0 +1,194 @@
+//! Looking up, verifying and revoking issued certificates.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde_json::Value;
+use uuid::Uuid;
+
+use super::{Actor, WorkflowError, require_role, utc};
+use crate::accounts::Role;
+use crate::certificate::{CertificateCode, TrustedKey, Verdict, VerificationStatus, evaluate};
+use crate::db::applications::{self as application_rows, AuditEventRow};
+use crate::db::certificates::{self as rows, CertificateRow, RevocationRow};
+use crate::db::issuer_keys::{self, IssuerKeyRow};
+use crate::db::{self, DbConnection, StorageError};
+
+/// A stored certificate with its revocation, if any.
+#[derive(Debug, Clone)]
+pub struct StoredCertificate {
+    /// The row.
+    pub row: CertificateRow,
+    /// The signed document, parsed.
+    pub document: Value,
+    /// Set once revoked.
+    pub revocation: Option<RevocationRow>,
+}
+
+impl StoredCertificate {
+    /// The certificate id.
+    pub fn id(&self) -> Result<Uuid, StorageError> {
+        db::stored_uuid(&self.row.id)
+    }
+}
+
+/// The public verification result.
+#[derive(Debug, Clone, Serialize)]
+pub struct VerificationResult {
+    /// `valid`, `expired`, `not_yet_valid`, `revoked`, `signature_invalid` or `unknown`.
+    pub status: VerificationStatus,
+    /// Why, in a sentence.
+    pub reason: String,
+    /// When the check was made.
+    pub checked_at: DateTime<Utc>,
+    /// The printed code.
+    pub code: String,
+    /// The certificate id.
+    pub certificate_id: Uuid,
+    /// The key that signed, as named in the proof.
+    pub verification_method: Option<String>,
+    /// Revocation time and reason, when revoked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revocation: Option<RevocationSummary>,
+    /// The signed certificate exactly as issued, to re-check independently.
+    pub certificate: Value,
+}
+
+/// When and why a certificate was revoked.
+#[derive(Debug, Clone, Serialize)]
+pub struct RevocationSummary {
+    /// When.
+    pub revoked_at: DateTime<Utc>,
+    /// Why.
+    pub reason: String,
+}
+
+/// Finds a certificate by its id.
+pub fn find_certificate(
+    conn: &mut DbConnection,
+    id: Uuid,
+) -> Result<StoredCertificate, WorkflowError> {
+    let row = rows::find_certificate(conn, &id.to_string())?
+        .ok_or(WorkflowError::NotFound("certificate"))?;
+    let document = serde_json::from_str(&row.document)
+        .map_err(|e| StorageError::Corrupt(format!("certificate document: {e}")))?;
+    let revocation = rows::find_revocation(conn, &row.id)?;
+    Ok(StoredCertificate { row, document, revocation })
+}
+
+/// Every key the issuer has published, for checking signatures.
+pub fn trusted_keys(conn: &mut DbConnection) -> Result<Vec<TrustedKey>, WorkflowError> {
+    let keys = issuer_keys::all_keys(conn)?;
+    Ok(keys.into_iter().map(trusted_key).collect())
+}
+
+fn trusted_key(row: IssuerKeyRow) -> TrustedKey {
+    TrustedKey {
+        public_key_multibase: row.public_key_multibase,
+        valid_from: utc(row.valid_from),
+        valid_until: row.valid_until.map(utc),
+        compromised_at: row.compromised_at.map(utc),
+    }
+}
+
+/// Verifies a stored certificate as a buyer's scan does: signature, key, revocation, validity.
+pub fn verify_stored(
+    conn: &mut DbConnection,
+    code: CertificateCode,
+    now: DateTime<Utc>,
+) -> Result<VerificationResult, WorkflowError> {
+    let stored = find_certificate(conn, code.uuid())?;
+    let keys = trusted_keys(conn)?;
+    let verdict = evaluate(&stored.document, Some(&keys), stored.revocation.is_some(), now);
+    Ok(result(verdict, code, stored.document, stored.revocation, now))
+}
+
+/// Verifies a certificate document handed in by a caller, against this issuer's keys and
+/// revocations. A document this service never issued can still verify (its signature is what
+/// counts), but revocation is only known for ours.
+pub fn verify_document(
+    conn: &mut DbConnection,
+    document: Value,
+    now: DateTime<Utc>,
+) -> Result<VerificationResult, WorkflowError> {
+    let id = certificate_id_of(&document);
+    let revocation = match id {
+        Some(id) => rows::find_revocation(conn, &id.to_string())?,
+        None => None,
+    };
+    let keys = trusted_keys(conn)?;
+    let verdict = evaluate(&document, Some(&keys), revocation.is_some(), now);
+
+    let code = CertificateCode::from_uuid(id.unwrap_or(Uuid::nil()));
+    Ok(result(verdict, code, document, revocation, now))
+}
+
+/// The UUID in a credential's `urn:uuid:` id.
+pub fn certificate_id_of(document: &Value) -> Option<Uuid> {
+    let id = document.get("id")?.as_str()?.strip_prefix("urn:uuid:")?;
+    Uuid::parse_str(id).ok()
+}
+
+fn result(
+    verdict: Verdict,
+    code: CertificateCode,
+    document: Value,
+    revocation: Option<RevocationRow>,
+    now: DateTime<Utc>,
+) -> VerificationResult {
+    VerificationResult {
+        status: verdict.status,
+        reason: verdict.reason,
+        checked_at: now,
+        code: code.to_string(),
+        certificate_id: code.uuid(),
+        verification_method: verdict.verification_method,
+        revocation: revocation.map(|r| RevocationSummary {
+            revoked_at: utc(r.revoked_at),
+            reason: r.reason,
+        }),
+        certificate: document,
+    }
+}
+
+/// Revokes a certificate, by an auditor, with a reason. Revoking twice is a conflict.
+pub fn revoke_certificate(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: Uuid,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<RevocationSummary, WorkflowError> {
+    require_role(actor, &[Role::Auditor], "revoking a certificate")?;
+    db::write_transaction(conn, |conn| -> Result<_, WorkflowError> {
+        let stored = find_certificate(conn, id)?;
+        if stored.revocation.is_some() {
+            return Err(WorkflowError::Conflict("this certificate is already revoked".into()));
+        }
+        let revocation = RevocationRow {
+            certificate_id: stored.row.id.clone(),
+            reason: reason.to_owned(),
+            revoked_by: actor.id.to_string(),
+            revoked_at: now.naive_utc(),
+        };
+        rows::insert_revocation(conn, &revocation)?;
+        application_rows::record_event(conn, &revoked_event(&stored.row, actor, reason, now))?;
+        Ok(RevocationSummary { revoked_at: now, reason: reason.to_owned() })
+    })
+}
+
+fn revoked_event(
+    row: &CertificateRow,
+    actor: &Actor,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> AuditEventRow {
+    AuditEventRow {
+        id: Uuid::new_v4().to_string(),
+        application_id: Some(row.application_id.clone()),
+        certificate_id: Some(row.id.clone()),
+        actor_id: actor.id.to_string(),
+        action: "revoked".to_owned(),
+        detail: Some(reason.to_owned()),
+        occurred_at: now.naive_utc(),
+    }
+}

@@ -1,0 +1,161 @@
+//! `TestApp`: a running service with its own folder, and a method per endpoint.
+
+use std::path::PathBuf;
+
+use reqwest::{Client, Response, StatusCode};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use zerolabel::accounts::Role;
+use zerolabel::config::Settings;
+use zerolabel::http::AppState;
+use zerolabel::startup::Application;
+use zerolabel::workflow::now_seconds;
+use zerolabel::workflow::users::{FarmSpec, create_user};
+
+/// A service running on a free port over a fresh SQLite file and keys folder.
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`.
+    pub address: String,
+    /// The service's state, to reach the database directly.
+    pub state: AppState,
+    /// HTTP client.
+    pub client: Client,
+    /// The folder holding the database and keys; removed when the test ends.
+    pub folder: TempDir,
+}
+
+/// A user created through the library, with the token it signs in with.
+pub struct TestUser {
+    /// Bearer token.
+    pub token: String,
+    /// The farm of a farmer.
+    pub farm_id: Option<String>,
+}
+
+/// Starts the real server on port 0.
+pub async fn spawn_app() -> TestApp {
+    let folder = tempfile::tempdir().expect("temp folder");
+    let settings = Settings::in_folder(folder.path(), "127.0.0.1:0");
+    let application = Application::build(&settings).expect("application builds");
+    let address = format!("http://127.0.0.1:{}", application.port());
+    let state = application.state().clone();
+    tokio::spawn(application.run_until_stopped());
+
+    TestApp { address, state, client: Client::new(), folder }
+}
+
+impl TestApp {
+    /// The SQLite file of this app.
+    pub fn database_path(&self) -> PathBuf {
+        self.folder.path().join("zerolabel.sqlite3")
+    }
+
+    /// Creates a user through the library, as `zerolabel users add` does.
+    pub fn add_user(&self, name: &str, role: Role, farm: Option<&str>) -> TestUser {
+        let spec = farm.map(|name| FarmSpec {
+            name: name.to_owned(),
+            village: "Jinpoluo".to_owned(),
+            region: "Miyun District, Beijing".to_owned(),
+        });
+        let mut conn = self.state.pool.get().expect("connection");
+        let created = create_user(&mut conn, name, role, spec.as_ref(), now_seconds()).expect("user");
+        TestUser { token: created.token, farm_id: created.farm_id.map(|id| id.to_string()) }
+    }
+
+    /// A farmer with a farm, and an auditor.
+    pub fn farmer_and_auditor(&self) -> (TestUser, TestUser) {
+        let farmer = self.add_user("Wang Jianguo", Role::Farmer, Some("Chestnut Orchard"));
+        let auditor = self.add_user("Chen Jing", Role::Auditor, None);
+        (farmer, auditor)
+    }
+
+    /// `POST {path}` with a JSON body and optional token.
+    pub async fn post_json(&self, path: &str, body: &Value, token: Option<&str>) -> Response {
+        let mut request = self.client.post(format!("{}{path}", self.address)).json(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    /// `POST {path}` with raw bytes and a content type.
+    pub async fn post_raw(&self, path: &str, body: &str, content_type: &str) -> Response {
+        self.client
+            .post(format!("{}{path}", self.address))
+            .header("Content-Type", content_type)
+            .body(body.to_owned())
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// `GET {path}` with optional token.
+    pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
+        let mut request = self.client.get(format!("{}{path}", self.address));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.expect("request sent")
+    }
+
+    /// `GET` a full URL asking for JSON.
+    pub async fn get_json_url(&self, url: &str) -> Response {
+        self.client.get(url).header("Accept", "application/json").send().await.expect("sent")
+    }
+
+    /// `POST /api/v1/footprints/calculate`.
+    pub async fn calculate(&self, body: &Value) -> Response {
+        self.post_json("/api/v1/footprints/calculate", body, None).await
+    }
+
+    /// Creates a draft application and returns its JSON.
+    pub async fn create_application(&self, farmer: &TestUser, body: &Value) -> Value {
+        let response = self.post_json("/api/v1/applications", body, Some(&farmer.token)).await;
+        assert_eq!(response.status(), StatusCode::CREATED, "create: {:?}", response.text().await);
+        response.json().await.expect("json")
+    }
+
+    /// `POST /api/v1/applications/{id}/{action}`.
+    pub async fn act(&self, id: &str, action: &str, body: &Value, token: &str) -> Response {
+        self.post_json(&format!("/api/v1/applications/{id}/{action}"), body, Some(token)).await
+    }
+
+    /// Creates, submits and approves an application; returns the approved application JSON.
+    pub async fn issue(&self, farmer: &TestUser, auditor: &TestUser) -> Value {
+        let created = self.create_application(farmer, &chestnut_application(farmer)).await;
+        let id = created["id"].as_str().expect("id").to_owned();
+        let submitted = self.act(&id, "submit", &json!({}), &farmer.token).await;
+        assert_eq!(submitted.status(), StatusCode::OK);
+        let approved = self.act(&id, "approve", &json!({}), &auditor.token).await;
+        assert_eq!(approved.status(), StatusCode::OK, "approve: {:?}", approved.text().await);
+        approved.json().await.expect("json")
+    }
+}
+
+/// A realistic chestnut application for `farmer`'s farm.
+pub fn chestnut_application(farmer: &TestUser) -> Value {
+    json!({
+        "farm_id": farmer.farm_id.clone().expect("farmer has a farm"),
+        "product": {"name": "Jinpoluo chestnuts", "crop": "chestnut", "lot": "2026-CH-01"},
+        "harvest": {"start": "2026-09-05", "end": "2026-09-30"},
+        "activity": {
+            "crop": "chestnut", "area_ha": 2.0, "yield_kg": 3600,
+            "organic_n_kg": 90, "crop_residue_n_kg": 20, "diesel_l": 60, "electricity_kwh": 150
+        }
+    })
+}
+
+/// Asserts a problem+json response with this status, returning its body.
+pub async fn assert_problem(response: Response, status: StatusCode) -> Value {
+    assert_eq!(response.status(), status);
+    let content_type = response.headers()["content-type"].to_str().expect("ascii").to_owned();
+    assert!(content_type.starts_with("application/problem+json"), "got {content_type}");
+    let body: Value = response.json().await.expect("problem body is JSON");
+    assert_eq!(body["status"], json!(status.as_u16()));
+    body
+}
+
+/// Path of the shared reference folder beside the checkout.
+pub fn shared_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared")
+}

@@ -1,0 +1,9 @@
+//! One integration-test binary: the real server on port 0, a fresh SQLite file per test.
+
+mod helpers;
+
+mod applications;
+mod cli;
+mod footprint_cases;
+mod http_errors;
+mod walking_skeleton;
