@@ -79,7 +79,11 @@ impl NewToken {
 
         let secret = format!("zl_{}", hex::encode(bytes));
         let prefix = secret[..9].to_owned();
-        Ok(NewToken { sha256: token_sha256(&secret), secret, prefix })
+        Ok(NewToken {
+            sha256: token_sha256(&secret),
+            secret,
+            prefix,
+        })
     }
 }
 

@@ -11,7 +11,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use crate::footprint::{self, ErrorCode, FieldError, FootprintRequest, InputErrorKind, InputErrors};
+use crate::footprint::{
+    self, ErrorCode, FieldError, FootprintRequest, InputErrorKind, InputErrors,
+};
 
 const MAX_NAME_CHARS: usize = 200;
 const MAX_LOT_CHARS: usize = 64;
@@ -97,17 +99,29 @@ impl ApplicationStatus {
 
     /// Draft -> submitted.
     pub fn submit(self) -> Result<Self, IllegalTransition> {
-        self.require(ApplicationStatus::Draft, "submitted", ApplicationStatus::Submitted)
+        self.require(
+            ApplicationStatus::Draft,
+            "submitted",
+            ApplicationStatus::Submitted,
+        )
     }
 
     /// Submitted -> approved.
     pub fn approve(self) -> Result<Self, IllegalTransition> {
-        self.require(ApplicationStatus::Submitted, "approved", ApplicationStatus::Approved)
+        self.require(
+            ApplicationStatus::Submitted,
+            "approved",
+            ApplicationStatus::Approved,
+        )
     }
 
     /// Submitted -> rejected.
     pub fn reject(self) -> Result<Self, IllegalTransition> {
-        self.require(ApplicationStatus::Submitted, "rejected", ApplicationStatus::Rejected)
+        self.require(
+            ApplicationStatus::Submitted,
+            "rejected",
+            ApplicationStatus::Rejected,
+        )
     }
 
     fn require(
@@ -116,7 +130,11 @@ impl ApplicationStatus {
         action: &'static str,
         next: ApplicationStatus,
     ) -> Result<Self, IllegalTransition> {
-        if self == expected { Ok(next) } else { Err(IllegalTransition { from: self, action }) }
+        if self == expected {
+            Ok(next)
+        } else {
+            Err(IllegalTransition { from: self, action })
+        }
     }
 }
 
@@ -155,7 +173,11 @@ pub fn parse_application(body: &[u8]) -> Result<ApplicationInput, InputErrors> {
 pub fn parse_application_value(body: Value) -> Result<ApplicationInput, InputErrors> {
     let mut errors = Vec::new();
     let Some(fields) = body.as_object() else {
-        errors.push(error("", ErrorCode::TypeError, "the body must be a JSON object"));
+        errors.push(error(
+            "",
+            ErrorCode::TypeError,
+            "the body must be a JSON object",
+        ));
         return Err(invalid(errors));
     };
     reject_unknown_fields(fields, TOP_LEVEL_FIELDS, "", &mut errors);
@@ -173,7 +195,14 @@ pub fn parse_application_value(body: Value) -> Result<ApplicationInput, InputErr
         (Some(farm_id), Some(product), Some(harvest), Some(activity), Some(activity_json))
             if errors.is_empty() =>
         {
-            Ok(ApplicationInput { farm_id, product, harvest, activity, activity_json, body })
+            Ok(ApplicationInput {
+                farm_id,
+                product,
+                harvest,
+                activity,
+                activity_json,
+                body,
+            })
         }
         _ => Err(invalid(errors)),
     }
@@ -184,7 +213,11 @@ fn parse_farm_id(value: Option<&Value>, errors: &mut Vec<FieldError>) -> Option<
     match Uuid::parse_str(text) {
         Ok(id) => Some(id),
         Err(_) => {
-            errors.push(error("farm_id", ErrorCode::InvalidValue, "farm_id must be a UUID"));
+            errors.push(error(
+                "farm_id",
+                ErrorCode::InvalidValue,
+                "farm_id must be a UUID",
+            ));
             None
         }
     }
@@ -202,7 +235,12 @@ fn parse_product(value: Option<&Value>, errors: &mut Vec<FieldError>) -> Option<
     let lot = optional_string(fields.get("lot"), "product.lot", errors)
         .and_then(|lot| bounded_text(lot, "product.lot", MAX_LOT_CHARS, errors));
 
-    Some(Product { name: name?, crop: crop?, gtin, lot })
+    Some(Product {
+        name: name?,
+        crop: crop?,
+        gtin,
+        lot,
+    })
 }
 
 fn parse_harvest(value: Option<&Value>, errors: &mut Vec<FieldError>) -> Option<HarvestPeriod> {
@@ -220,12 +258,13 @@ fn parse_harvest(value: Option<&Value>, errors: &mut Vec<FieldError>) -> Option<
     Some(HarvestPeriod { start, end })
 }
 
-fn parse_activity(
-    value: Option<&Value>,
-    errors: &mut Vec<FieldError>,
-) -> Option<FootprintRequest> {
+fn parse_activity(value: Option<&Value>, errors: &mut Vec<FieldError>) -> Option<FootprintRequest> {
     let Some(value) = value else {
-        errors.push(error("activity", ErrorCode::MissingField, "activity is required"));
+        errors.push(error(
+            "activity",
+            ErrorCode::MissingField,
+            "activity is required",
+        ));
         return None;
     };
     match footprint::parse_request_value(value, "activity.") {
@@ -305,12 +344,20 @@ fn required_object<'a>(
 ) -> Option<&'a Map<String, Value>> {
     match value {
         None => {
-            errors.push(error(field, ErrorCode::MissingField, &format!("{field} is required")));
+            errors.push(error(
+                field,
+                ErrorCode::MissingField,
+                &format!("{field} is required"),
+            ));
             None
         }
         Some(Value::Object(fields)) => Some(fields),
         Some(_) => {
-            errors.push(error(field, ErrorCode::TypeError, &format!("{field} must be an object")));
+            errors.push(error(
+                field,
+                ErrorCode::TypeError,
+                &format!("{field} must be an object"),
+            ));
             None
         }
     }
@@ -322,7 +369,11 @@ fn required_string<'a>(
     errors: &mut Vec<FieldError>,
 ) -> Option<&'a str> {
     if value.is_none() {
-        errors.push(error(field, ErrorCode::MissingField, &format!("{field} is required")));
+        errors.push(error(
+            field,
+            ErrorCode::MissingField,
+            &format!("{field} is required"),
+        ));
         return None;
     }
     optional_string(value, field, errors)
@@ -337,7 +388,11 @@ fn optional_string<'a>(
         None | Some(Value::Null) => None,
         Some(Value::String(text)) => Some(text),
         Some(_) => {
-            errors.push(error(field, ErrorCode::TypeError, &format!("{field} must be a string")));
+            errors.push(error(
+                field,
+                ErrorCode::TypeError,
+                &format!("{field} must be a string"),
+            ));
             None
         }
     }
@@ -349,7 +404,10 @@ fn reject_unknown_fields(
     prefix: &str,
     errors: &mut Vec<FieldError>,
 ) {
-    for name in fields.keys().filter(|name| !allowed.contains(&name.as_str())) {
+    for name in fields
+        .keys()
+        .filter(|name| !allowed.contains(&name.as_str()))
+    {
         let field = format!("{prefix}{name}");
         let message = format!("`{field}` is not a field of an application; allowed: {allowed:?}");
         errors.push(error(&field, ErrorCode::UnknownField, &message));
@@ -357,11 +415,18 @@ fn reject_unknown_fields(
 }
 
 fn error(field: &str, code: ErrorCode, message: &str) -> FieldError {
-    FieldError { field: field.to_owned(), code, message: message.to_owned() }
+    FieldError {
+        field: field.to_owned(),
+        code,
+        message: message.to_owned(),
+    }
 }
 
 fn invalid(errors: Vec<FieldError>) -> InputErrors {
-    InputErrors { kind: InputErrorKind::Invalid, errors }
+    InputErrors {
+        kind: InputErrorKind::Invalid,
+        errors,
+    }
 }
 
 #[cfg(test)]
@@ -387,7 +452,10 @@ mod tests {
     fn a_complete_body_parses_into_typed_parts() {
         let input = parse_application_value(valid_body()).expect("valid");
         assert_eq!(input.product.crop, "chestnut");
-        assert_eq!(input.harvest.start, NaiveDate::from_ymd_opt(2026, 9, 10).expect("date"));
+        assert_eq!(
+            input.harvest.start,
+            NaiveDate::from_ymd_opt(2026, 9, 10).expect("date")
+        );
         assert_eq!(input.product.lot.as_deref(), Some("2026-A"));
     }
 
@@ -411,7 +479,10 @@ mod tests {
         let mut body = valid_body();
         body["product"]["crop"] = json!("apple");
         let found = codes(parse_application_value(body));
-        assert_eq!(found, vec![("product.crop".to_owned(), ErrorCode::InvalidValue)]);
+        assert_eq!(
+            found,
+            vec![("product.crop".to_owned(), ErrorCode::InvalidValue)]
+        );
     }
 
     #[test]
@@ -428,7 +499,13 @@ mod tests {
         assert_eq!(Draft.submit(), Ok(Submitted));
         assert_eq!(Submitted.approve(), Ok(Approved));
         assert_eq!(Submitted.reject(), Ok(Rejected));
-        assert_eq!(Draft.approve(), Err(IllegalTransition { from: Draft, action: "approved" }));
+        assert_eq!(
+            Draft.approve(),
+            Err(IllegalTransition {
+                from: Draft,
+                action: "approved"
+            })
+        );
         assert!(Approved.reject().is_err());
         assert!(Rejected.submit().is_err());
     }

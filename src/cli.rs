@@ -12,8 +12,8 @@ use crate::accounts::Role;
 use crate::certificate::{VerificationStatus, evaluate};
 use crate::config::{DEFAULT_DATABASE_URL, Settings};
 use crate::startup::{Application, open_database};
-use crate::workflow::users::{FarmSpec, create_user};
 use crate::workflow::now_seconds;
+use crate::workflow::users::{FarmSpec, create_user};
 use crate::{demo, footprint, keys};
 
 /// Issues and verifies signed zero-carbon labels for farm produce.
@@ -97,8 +97,22 @@ impl clap::ValueEnum for Role {
 pub fn run(cli: Cli) -> ExitCode {
     let outcome = match cli.command {
         Command::Serve { settings, demo } => serve(&settings, demo),
-        Command::Users { command: UsersCommand::Add { name, role, farm, village, region, database_url } } => {
-            let farm = farm.map(|name| FarmSpec { name, village, region });
+        Command::Users {
+            command:
+                UsersCommand::Add {
+                    name,
+                    role,
+                    farm,
+                    village,
+                    region,
+                    database_url,
+                },
+        } => {
+            let farm = farm.map(|name| FarmSpec {
+                name,
+                village,
+                region,
+            });
             add_user(&database_url, &name, role, farm.as_ref())
         }
         Command::Verify { file, keys, at } => verify(&file, keys.as_deref(), at),
@@ -136,7 +150,10 @@ fn add_user(
     let pool = open_database(database_url)?;
     let mut conn = pool.get()?;
     let created = create_user(&mut conn, name, role, farm, now_seconds())?;
-    println!("created {} `{}` ({})", role, created.actor.name, created.actor.id);
+    println!(
+        "created {} `{}` ({})",
+        role, created.actor.name, created.actor.id
+    );
     if let (Some(farm), Some(id)) = (farm, created.farm_id) {
         println!("farm `{}` ({id})", farm.name);
     }
@@ -144,10 +161,22 @@ fn add_user(
     Ok(ExitCode::SUCCESS)
 }
 
-fn verify(file: &Path, keys_file: Option<&Path>, at: Option<DateTime<Utc>>) -> anyhow::Result<ExitCode> {
+fn verify(
+    file: &Path,
+    keys_file: Option<&Path>,
+    at: Option<DateTime<Utc>>,
+) -> anyhow::Result<ExitCode> {
     let document = read_json(file)?;
-    let trusted = keys_file.map(read_json).transpose()?.map(|did| keys::trusted_keys_from_did_document(&did));
-    let verdict = evaluate(&document, trusted.as_deref(), false, at.unwrap_or_else(Utc::now));
+    let trusted = keys_file
+        .map(read_json)
+        .transpose()?
+        .map(|did| keys::trusted_keys_from_did_document(&did));
+    let verdict = evaluate(
+        &document,
+        trusted.as_deref(),
+        false,
+        at.unwrap_or_else(Utc::now),
+    );
 
     println!("{}", verdict.status.as_str());
     println!("reason: {}", verdict.reason);
@@ -157,7 +186,11 @@ fn verify(file: &Path, keys_file: Option<&Path>, at: Option<DateTime<Utc>>) -> a
     if trusted.is_none() {
         println!("note: no --keys given, so whether the issuer lists this key was not checked");
     }
-    Ok(if verdict.status == VerificationStatus::Valid { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if verdict.status == VerificationStatus::Valid {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 fn print_footprint(file: &Path) -> anyhow::Result<ExitCode> {
@@ -170,7 +203,12 @@ fn print_footprint(file: &Path) -> anyhow::Result<ExitCode> {
         }
         Err(errors) => {
             for error in &errors.errors {
-                eprintln!("{}: {} ({})", error.field, error.message, serde_json::to_string(&error.code)?);
+                eprintln!(
+                    "{}: {} ({})",
+                    error.field,
+                    error.message,
+                    serde_json::to_string(&error.code)?
+                );
             }
             Ok(ExitCode::from(1))
         }
@@ -178,6 +216,7 @@ fn print_footprint(file: &Path) -> anyhow::Result<ExitCode> {
 }
 
 fn read_json(path: &Path) -> anyhow::Result<serde_json::Value> {
-    let text = fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text =
+        fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))
 }

@@ -30,7 +30,11 @@ pub struct Settings {
     pub public_base_url: Option<String>,
 
     /// The issuer's display name on certificates and the buyer page.
-    #[arg(long, env = "ZEROLABEL_ISSUER_NAME", default_value = "Jinpoluo Zero-Carbon Label Office")]
+    #[arg(
+        long,
+        env = "ZEROLABEL_ISSUER_NAME",
+        default_value = "Jinpoluo Zero-Carbon Label Office"
+    )]
     pub issuer_name: String,
 
     /// HTTP worker threads (0: one per CPU core).
@@ -44,7 +48,10 @@ impl Settings {
     pub fn in_folder(folder: &std::path::Path, bind: &str) -> Self {
         Settings {
             bind: bind.to_owned(),
-            database_url: folder.join("zerolabel.sqlite3").to_string_lossy().into_owned(),
+            database_url: folder
+                .join("zerolabel.sqlite3")
+                .to_string_lossy()
+                .into_owned(),
             keys_dir: folder.join("keys"),
             public_base_url: None,
             issuer_name: "Test Issuer".to_owned(),
@@ -58,8 +65,16 @@ pub fn public_base_url(configured: Option<&str>, bound: std::net::SocketAddr) ->
     if let Some(url) = configured {
         return url.trim_end_matches('/').to_owned();
     }
-    let host = if bound.ip().is_unspecified() { "localhost".to_owned() } else { bound.ip().to_string() };
-    let host = if bound.is_ipv6() && host != "localhost" { format!("[{host}]") } else { host };
+    let host = if bound.ip().is_unspecified() {
+        "localhost".to_owned()
+    } else {
+        bound.ip().to_string()
+    };
+    let host = if bound.is_ipv6() && host != "localhost" {
+        format!("[{host}]")
+    } else {
+        host
+    };
     format!("http://{host}:{}", bound.port())
 }
 
@@ -73,6 +88,9 @@ mod tests {
         assert_eq!(public_base_url(None, bound), "http://127.0.0.1:41234");
         let any = "0.0.0.0:8080".parse().expect("address");
         assert_eq!(public_base_url(None, any), "http://localhost:8080");
-        assert_eq!(public_base_url(Some("https://zl.example.cn/"), any), "https://zl.example.cn");
+        assert_eq!(
+            public_base_url(Some("https://zl.example.cn/"), any),
+            "https://zl.example.cn"
+        );
     }
 }

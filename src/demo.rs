@@ -43,13 +43,23 @@ pub struct DemoSummary {
 impl fmt::Display for DemoSummary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if !self.loaded {
-            writeln!(f, "The database already has accounts, so the demo was not loaded again.")?;
+            writeln!(
+                f,
+                "The database already has accounts, so the demo was not loaded again."
+            )?;
             if let Some(path) = &self.tokens_file {
-                writeln!(f, "The demo tokens were saved in {} at first start.", path.display())?;
+                writeln!(
+                    f,
+                    "The demo tokens were saved in {} at first start.",
+                    path.display()
+                )?;
             }
             return writeln!(f, "Create another account with `zerolabel users add`.");
         }
-        writeln!(f, "\nJinpoluo demo village loaded.\n\nAccounts (bearer tokens):")?;
+        writeln!(
+            f,
+            "\nJinpoluo demo village loaded.\n\nAccounts (bearer tokens):"
+        )?;
         for (role, name, token) in &self.accounts {
             writeln!(f, "  {role:<8} {name:<24} {token}")?;
         }
@@ -65,11 +75,17 @@ impl fmt::Display for DemoSummary {
 }
 
 /// Loads the demo unless the database already has users, saving the tokens to `tokens_file`.
-pub fn load_if_empty(state: &AppState, tokens_file: Option<PathBuf>) -> anyhow::Result<DemoSummary> {
+pub fn load_if_empty(
+    state: &AppState,
+    tokens_file: Option<PathBuf>,
+) -> anyhow::Result<DemoSummary> {
     let mut conn = state.pool.get()?;
     if count_users(&mut conn)? > 0 {
         let saved = tokens_file.filter(|path| path.exists());
-        return Ok(DemoSummary { tokens_file: saved, ..DemoSummary::default() });
+        return Ok(DemoSummary {
+            tokens_file: saved,
+            ..DemoSummary::default()
+        });
     }
     let mut summary = load(&mut conn, state)?;
     if let Some(path) = tokens_file {
@@ -81,22 +97,53 @@ pub fn load_if_empty(state: &AppState, tokens_file: Option<PathBuf>) -> anyhow::
 
 fn load(conn: &mut DbConnection, state: &AppState) -> anyhow::Result<DemoSummary> {
     let now = now_seconds();
-    let mut summary = DemoSummary { loaded: true, ..DemoSummary::default() };
+    let mut summary = DemoSummary {
+        loaded: true,
+        ..DemoSummary::default()
+    };
     let mut account = |name: &str, role: Role, farm: Option<&str>| -> anyhow::Result<CreatedUser> {
-        let spec = farm.map(|farm| FarmSpec { name: farm.into(), village: VILLAGE.into(), region: REGION.into() });
+        let spec = farm.map(|farm| FarmSpec {
+            name: farm.into(),
+            village: VILLAGE.into(),
+            region: REGION.into(),
+        });
         let created = create_user(conn, name, role, spec.as_ref(), now)?;
-        summary.accounts.push((role, name.to_owned(), created.token.clone()));
+        summary
+            .accounts
+            .push((role, name.to_owned(), created.token.clone()));
         Ok(created)
     };
 
-    let chestnut = account("王建国 Wang Jianguo", Role::Farmer, Some("金叵罗板栗园 Jinpoluo Chestnut Orchard"))?;
-    let apple = account("李秀英 Li Xiuying", Role::Farmer, Some("金叵罗苹果园 Jinpoluo Apple Orchard"))?;
-    let greens = account("张伟 Zhang Wei", Role::Farmer, Some("金叵罗有机菜园 Jinpoluo Organic Vegetables"))?;
-    let bees = account("赵春梅 Zhao Chunmei", Role::Farmer, Some("金叵罗蜂场 Jinpoluo Apiary"))?;
+    let chestnut = account(
+        "王建国 Wang Jianguo",
+        Role::Farmer,
+        Some("金叵罗板栗园 Jinpoluo Chestnut Orchard"),
+    )?;
+    let apple = account(
+        "李秀英 Li Xiuying",
+        Role::Farmer,
+        Some("金叵罗苹果园 Jinpoluo Apple Orchard"),
+    )?;
+    let greens = account(
+        "张伟 Zhang Wei",
+        Role::Farmer,
+        Some("金叵罗有机菜园 Jinpoluo Organic Vegetables"),
+    )?;
+    let bees = account(
+        "赵春梅 Zhao Chunmei",
+        Role::Farmer,
+        Some("金叵罗蜂场 Jinpoluo Apiary"),
+    )?;
     let auditor = account("陈静 Chen Jing (auditor)", Role::Auditor, None)?;
     account("Village administrator", Role::Admin, None)?;
 
-    let issued = issue_demo_batches(conn, state, &[&chestnut, &apple, &greens, &bees], &auditor.actor, now)?;
+    let issued = issue_demo_batches(
+        conn,
+        state,
+        &[&chestnut, &apple, &greens, &bees],
+        &auditor.actor,
+        now,
+    )?;
     summary.urls = urls(state, &issued);
     Ok(summary)
 }
@@ -124,9 +171,33 @@ fn issue_demo_batches(
         note: Some("2025 season".into()),
     };
 
-    let valid = approved(conn, state, chestnut, chestnut_2026(chestnut), auditor, &approve, now)?;
-    let expired = approved(conn, state, chestnut, chestnut_2025(chestnut), auditor, &last_season, now)?;
-    let zero_carbon = approved(conn, state, greens, cabbage_2026(greens), auditor, &approve, now)?;
+    let valid = approved(
+        conn,
+        state,
+        chestnut,
+        chestnut_2026(chestnut),
+        auditor,
+        &approve,
+        now,
+    )?;
+    let expired = approved(
+        conn,
+        state,
+        chestnut,
+        chestnut_2025(chestnut),
+        auditor,
+        &last_season,
+        now,
+    )?;
+    let zero_carbon = approved(
+        conn,
+        state,
+        greens,
+        cabbage_2026(greens),
+        auditor,
+        &approve,
+        now,
+    )?;
     let revoked = approved(conn, state, bees, honey_2026(bees), auditor, &approve, now)?;
     let reason = "Hive count could not be confirmed at the follow-up visit";
     revoke_certificate(conn, auditor, revoked.uuid(), reason, now)?;
@@ -136,15 +207,27 @@ fn issue_demo_batches(
     flow::submit_application(conn, &apple.actor, apple_submitted, now)?;
     let rejected = drafted(conn, greens, tomato_2026(greens), now)?;
     flow::submit_application(conn, &greens.actor, rejected, now)?;
-    let why = "Electricity figure does not match the meter reading photo; please correct and resubmit";
+    let why =
+        "Electricity figure does not match the meter reading photo; please correct and resubmit";
     flow::reject_application(conn, auditor, rejected, why, now)?;
     tracing::info!(%apple_draft, "demo applications created");
 
-    Ok(Issued { valid, zero_carbon, expired, revoked })
+    Ok(Issued {
+        valid,
+        zero_carbon,
+        expired,
+        revoked,
+    })
 }
 
-fn drafted(conn: &mut DbConnection, farmer: &CreatedUser, body: Value, now: DateTime<Utc>) -> anyhow::Result<Uuid> {
-    let input = parse_application_value(body).map_err(|e| anyhow::anyhow!("demo data is invalid: {e}"))?;
+fn drafted(
+    conn: &mut DbConnection,
+    farmer: &CreatedUser,
+    body: Value,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Uuid> {
+    let input =
+        parse_application_value(body).map_err(|e| anyhow::anyhow!("demo data is invalid: {e}"))?;
     Ok(flow::create_application(conn, &farmer.actor, input, now)?.id)
 }
 
@@ -257,12 +340,30 @@ fn urls(state: &AppState, issued: &Issued) -> Vec<(String, String)> {
     vec![
         ("Start page".into(), format!("{base}/")),
         ("Calculator".into(), format!("{base}/calculator")),
-        ("Buyer page, valid chestnut label".into(), verification_url(base, issued.valid)),
-        ("Buyer page, zero-carbon cabbage".into(), verification_url(base, issued.zero_carbon)),
-        ("Buyer page, expired 2025 chestnuts".into(), verification_url(base, issued.expired)),
-        ("Buyer page, revoked honey".into(), verification_url(base, issued.revoked)),
-        ("Label QR code (PNG), chestnuts".into(), format!("{base}/api/v1/certificates/{}/qr.png", issued.valid)),
-        ("Signed certificate, chestnuts".into(), format!("{base}/api/v1/certificates/{}", issued.valid)),
+        (
+            "Buyer page, valid chestnut label".into(),
+            verification_url(base, issued.valid),
+        ),
+        (
+            "Buyer page, zero-carbon cabbage".into(),
+            verification_url(base, issued.zero_carbon),
+        ),
+        (
+            "Buyer page, expired 2025 chestnuts".into(),
+            verification_url(base, issued.expired),
+        ),
+        (
+            "Buyer page, revoked honey".into(),
+            verification_url(base, issued.revoked),
+        ),
+        (
+            "Label QR code (PNG), chestnuts".into(),
+            format!("{base}/api/v1/certificates/{}/qr.png", issued.valid),
+        ),
+        (
+            "Signed certificate, chestnuts".into(),
+            format!("{base}/api/v1/certificates/{}", issued.valid),
+        ),
         ("Issuer keys".into(), format!("{base}/.well-known/did.json")),
     ]
 }

@@ -81,7 +81,10 @@ impl std::fmt::Debug for IssuerKey {
 
 /// Loads the newest key in `dir`, creating the folder and a first key if there is none.
 pub fn load_or_create_active_key(dir: &Path, now: DateTime<Utc>) -> Result<IssuerKey, KeyError> {
-    fs::create_dir_all(dir).map_err(|source| KeyError::Io { path: dir.to_owned(), source })?;
+    fs::create_dir_all(dir).map_err(|source| KeyError::Io {
+        path: dir.to_owned(),
+        source,
+    })?;
 
     match newest_key_file(dir)? {
         Some(path) => load_key(&path),
@@ -90,11 +93,17 @@ pub fn load_or_create_active_key(dir: &Path, now: DateTime<Utc>) -> Result<Issue
 }
 
 fn newest_key_file(dir: &Path) -> Result<Option<PathBuf>, KeyError> {
-    let io_error = |source| KeyError::Io { path: dir.to_owned(), source };
+    let io_error = |source| KeyError::Io {
+        path: dir.to_owned(),
+        source,
+    };
     let mut key_files = Vec::new();
     for entry in fs::read_dir(dir).map_err(io_error)? {
         let path = entry.map_err(io_error)?.path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
         if name.starts_with(KEY_FILE_PREFIX) && name.ends_with(KEY_FILE_SUFFIX) {
             key_files.push(path);
         }
@@ -104,7 +113,10 @@ fn newest_key_file(dir: &Path) -> Result<Option<PathBuf>, KeyError> {
 }
 
 fn load_key(path: &Path) -> Result<IssuerKey, KeyError> {
-    let io_error = |source| KeyError::Io { path: path.to_owned(), source };
+    let io_error = |source| KeyError::Io {
+        path: path.to_owned(),
+        source,
+    };
     let mode = fs::metadata(path).map_err(io_error)?.permissions().mode();
     if mode & 0o077 != 0 {
         return Err(KeyError::TooOpen(path.to_owned(), mode & 0o777));
@@ -117,14 +129,20 @@ fn load_key(path: &Path) -> Result<IssuerKey, KeyError> {
 }
 
 fn create_key(dir: &Path, now: DateTime<Utc>) -> Result<IssuerKey, KeyError> {
-    let signing_key = credential::generate_signing_key()
-        .map_err(|e| KeyError::Generate(e.to_string()))?;
+    let signing_key =
+        credential::generate_signing_key().map_err(|e| KeyError::Generate(e.to_string()))?;
     let pem = credential::signing_key_to_pem(&signing_key)
         .map_err(|e| KeyError::Generate(e.to_string()))?;
 
-    let name = format!("{KEY_FILE_PREFIX}{}{KEY_FILE_SUFFIX}", now.format("%Y%m%dT%H%M%SZ"));
+    let name = format!(
+        "{KEY_FILE_PREFIX}{}{KEY_FILE_SUFFIX}",
+        now.format("%Y%m%dT%H%M%SZ")
+    );
     let path = dir.join(name);
-    let io_error = |source| KeyError::Io { path: path.clone(), source };
+    let io_error = |source| KeyError::Io {
+        path: path.clone(),
+        source,
+    };
     let mut file = fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -151,12 +169,19 @@ pub fn did_web(public_base_url: &str) -> String {
     let host = parts.next().unwrap_or_default().replace(':', "%3A");
     let path: Vec<&str> = parts.filter(|segment| !segment.is_empty()).collect();
 
-    if path.is_empty() { format!("did:web:{host}") } else { format!("did:web:{host}:{}", path.join(":")) }
+    if path.is_empty() {
+        format!("did:web:{host}")
+    } else {
+        format!("did:web:{host}:{}", path.join(":"))
+    }
 }
 
 /// The issuer's DID document: every key it has signed with, with its signing window.
 pub fn did_document(did: &str, keys: &[TrustedKey]) -> Value {
-    let methods: Vec<Value> = keys.iter().map(|key| verification_method_entry(did, key)).collect();
+    let methods: Vec<Value> = keys
+        .iter()
+        .map(|key| verification_method_entry(did, key))
+        .collect();
     let usable: Vec<Value> = keys
         .iter()
         .filter(|key| key.compromised_at.is_none())
@@ -191,13 +216,19 @@ fn verification_method_entry(did: &str, key: &TrustedKey) -> Value {
 /// Reads the trusted keys back from a DID document, for offline verification.
 pub fn trusted_keys_from_did_document(document: &Value) -> Vec<TrustedKey> {
     let methods = document.get("verificationMethod").and_then(Value::as_array);
-    methods.into_iter().flatten().filter_map(trusted_key_from_entry).collect()
+    methods
+        .into_iter()
+        .flatten()
+        .filter_map(trusted_key_from_entry)
+        .collect()
 }
 
 fn trusted_key_from_entry(entry: &Value) -> Option<TrustedKey> {
     let time = |field: &str| -> Option<DateTime<Utc>> {
         let text = entry.get(field)?.as_str()?;
-        DateTime::parse_from_rfc3339(text).ok().map(|t| t.with_timezone(&Utc))
+        DateTime::parse_from_rfc3339(text)
+            .ok()
+            .map(|t| t.with_timezone(&Utc))
     };
     Some(TrustedKey {
         public_key_multibase: entry.get("publicKeyMultibase")?.as_str()?.to_owned(),
@@ -215,7 +246,10 @@ mod tests {
     fn the_first_start_creates_a_private_key_file_and_later_starts_reuse_it() {
         let dir = tempfile::tempdir().expect("temp dir");
         let created = load_or_create_active_key(dir.path(), Utc::now()).expect("created");
-        let mode = fs::metadata(&created.path).expect("file").permissions().mode();
+        let mode = fs::metadata(&created.path)
+            .expect("file")
+            .permissions()
+            .mode();
         assert_eq!(mode & 0o777, 0o600);
 
         let loaded = load_or_create_active_key(dir.path(), Utc::now()).expect("loaded");
@@ -235,8 +269,14 @@ mod tests {
     #[test]
     fn did_web_encodes_the_port_and_path() {
         assert_eq!(did_web("http://127.0.0.1:8080"), "did:web:127.0.0.1%3A8080");
-        assert_eq!(did_web("https://labels.example.cn/"), "did:web:labels.example.cn");
-        assert_eq!(did_web("https://example.cn/zl/v1"), "did:web:example.cn:zl:v1");
+        assert_eq!(
+            did_web("https://labels.example.cn/"),
+            "did:web:labels.example.cn"
+        );
+        assert_eq!(
+            did_web("https://example.cn/zl/v1"),
+            "did:web:example.cn:zl:v1"
+        );
     }
 
     #[test]

@@ -38,13 +38,24 @@ impl Application {
         let bound = listener.local_addr()?;
         let public_base_url = config::public_base_url(settings.public_base_url.as_deref(), bound);
 
-        let issuer = Issuer { id: keys::did_web(&public_base_url), name: settings.issuer_name.clone() };
-        let issuing = IssuerContext { key, issuer, public_base_url: public_base_url.clone() };
+        let issuer = Issuer {
+            id: keys::did_web(&public_base_url),
+            name: settings.issuer_name.clone(),
+        };
+        let issuing = IssuerContext {
+            key,
+            issuer,
+            public_base_url: public_base_url.clone(),
+        };
         let state = AppState::new(pool, issuing);
         let server = run(listener, state.clone(), settings.workers)?;
 
         tracing::info!(address = %bound, %public_base_url, "zerolabel is listening");
-        Ok(Application { server, port: bound.port(), state })
+        Ok(Application {
+            server,
+            port: bound.port(),
+            state,
+        })
     }
 
     /// The port actually bound.

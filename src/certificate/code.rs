@@ -82,7 +82,10 @@ fn crockford_digit(character: char) -> Option<u8> {
         'I' | 'L' => '1',
         other => other,
     };
-    ALPHABET.iter().position(|&c| char::from(c) == upper).and_then(|p| u8::try_from(p).ok())
+    ALPHABET
+        .iter()
+        .position(|&c| char::from(c) == upper)
+        .and_then(|p| u8::try_from(p).ok())
 }
 
 #[cfg(test)]
@@ -95,13 +98,19 @@ mod tests {
             let id = Uuid::new_v4();
             let code = CertificateCode::from_uuid(id).to_string();
             assert_eq!(code.len(), 26);
-            assert_eq!(code.parse::<CertificateCode>().expect("valid code").uuid(), id);
+            assert_eq!(
+                code.parse::<CertificateCode>().expect("valid code").uuid(),
+                id
+            );
         }
     }
 
     #[test]
     fn known_ids_give_known_codes() {
-        assert_eq!(CertificateCode::from_uuid(Uuid::nil()).to_string(), "0".repeat(26));
+        assert_eq!(
+            CertificateCode::from_uuid(Uuid::nil()).to_string(),
+            "0".repeat(26)
+        );
         let max = CertificateCode::from_uuid(Uuid::max()).to_string();
         assert_eq!(max, format!("7{}", "Z".repeat(25)));
     }
@@ -109,17 +118,27 @@ mod tests {
     #[test]
     fn decoding_forgives_case_and_look_alike_letters() {
         let id = Uuid::from_u128(1);
-        let code = "0000000000000000000000000l".parse::<CertificateCode>().expect("valid");
+        let code = "0000000000000000000000000l"
+            .parse::<CertificateCode>()
+            .expect("valid");
         assert_eq!(code.uuid(), id);
-        let with_o = "o000000000000000000000000I".parse::<CertificateCode>().expect("valid");
+        let with_o = "o000000000000000000000000I"
+            .parse::<CertificateCode>()
+            .expect("valid");
         assert_eq!(with_o.uuid(), id);
     }
 
     #[test]
     fn malformed_codes_are_refused_with_the_reason() {
-        assert_eq!("ABC".parse::<CertificateCode>(), Err(CodeError::WrongLength(3)));
+        assert_eq!(
+            "ABC".parse::<CertificateCode>(),
+            Err(CodeError::WrongLength(3))
+        );
         let with_u = format!("0{}", "U".repeat(25));
-        assert_eq!(with_u.parse::<CertificateCode>(), Err(CodeError::InvalidCharacter('U')));
+        assert_eq!(
+            with_u.parse::<CertificateCode>(),
+            Err(CodeError::InvalidCharacter('U'))
+        );
         let too_big = "8".repeat(26);
         assert_eq!(too_big.parse::<CertificateCode>(), Err(CodeError::Overflow));
     }

@@ -138,7 +138,11 @@ fn label(report: &Value) -> Value {
 fn select(report: &Value, keys: &[&str]) -> Value {
     let fields = keys
         .iter()
-        .filter_map(|key| report.get(*key).map(|value| ((*key).to_owned(), value.clone())))
+        .filter_map(|key| {
+            report
+                .get(*key)
+                .map(|value| ((*key).to_owned(), value.clone()))
+        })
         .collect();
     Value::Object(fields)
 }
@@ -151,9 +155,12 @@ fn decimal_strings(value: Value) -> Value {
             Value::String(format_significant(figure, SIGNIFICANT_FIGURES))
         }
         Value::Array(items) => Value::Array(items.into_iter().map(decimal_strings).collect()),
-        Value::Object(fields) => {
-            Value::Object(fields.into_iter().map(|(k, v)| (k, decimal_strings(v))).collect())
-        }
+        Value::Object(fields) => Value::Object(
+            fields
+                .into_iter()
+                .map(|(k, v)| (k, decimal_strings(v)))
+                .collect(),
+        ),
         other => other,
     }
 }

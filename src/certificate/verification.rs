@@ -79,7 +79,11 @@ pub struct Verdict {
 
 impl Verdict {
     fn new(status: VerificationStatus, reason: impl Into<String>, method: Option<String>) -> Self {
-        Verdict { status, reason: reason.into(), verification_method: method }
+        Verdict {
+            status,
+            reason: reason.into(),
+            verification_method: method,
+        }
     }
 }
 
@@ -103,7 +107,9 @@ pub fn evaluate(
         let multikey = credential::multikey(&proof.public_key);
         let listed = keys.iter().find(|key| key.public_key_multibase == multikey);
         match listed {
-            None => return Verdict::new(KeyNotTrusted, "the issuer does not list this key", method),
+            None => {
+                return Verdict::new(KeyNotTrusted, "the issuer does not list this key", method);
+            }
             Some(key) if !key.could_sign_at(proof.created) => {
                 let reason = "the key was outside its signing window or compromised when it signed";
                 return Verdict::new(KeyNotTrusted, reason, method);
@@ -132,11 +138,17 @@ fn validity_verdict(document: &Value, now: DateTime<Utc>, method: Option<String>
         (Some(from), _) if now < from => Verdict::new(NotYetValid, "validity starts later", method),
         (_, Some(until)) if now > until => Verdict::new(Expired, "validity has ended", method),
         (Some(_), Some(_)) => Verdict::new(Valid, "signature, key and validity check out", method),
-        _ => Verdict::new(SignatureInvalid, "validFrom or validUntil is missing", method),
+        _ => Verdict::new(
+            SignatureInvalid,
+            "validFrom or validUntil is missing",
+            method,
+        ),
     }
 }
 
 fn document_time(document: &Value, field: &str) -> Option<DateTime<Utc>> {
     let text = document.get(field)?.as_str()?;
-    DateTime::parse_from_rfc3339(text).ok().map(|time| time.with_timezone(&Utc))
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|time| time.with_timezone(&Utc))
 }

@@ -84,8 +84,13 @@ pub struct ApplicationFilter {
 }
 
 /// Adds an application.
-pub fn insert_application(conn: &mut DbConnection, row: &ApplicationRow) -> Result<(), StorageError> {
-    diesel::insert_into(applications::table).values(row).execute(conn)?;
+pub fn insert_application(
+    conn: &mut DbConnection,
+    row: &ApplicationRow,
+) -> Result<(), StorageError> {
+    diesel::insert_into(applications::table)
+        .values(row)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -94,7 +99,11 @@ pub fn find_application(
     conn: &mut DbConnection,
     id: &str,
 ) -> Result<Option<ApplicationRow>, StorageError> {
-    Ok(applications::table.find(id).select(ApplicationRow::as_select()).first(conn).optional()?)
+    Ok(applications::table
+        .find(id)
+        .select(ApplicationRow::as_select())
+        .first(conn)
+        .optional()?)
 }
 
 /// Applications matching `filter`, newest first.
@@ -102,7 +111,9 @@ pub fn list_applications(
     conn: &mut DbConnection,
     filter: &ApplicationFilter,
 ) -> Result<Vec<ApplicationRow>, StorageError> {
-    let mut query = applications::table.select(ApplicationRow::as_select()).into_boxed();
+    let mut query = applications::table
+        .select(ApplicationRow::as_select())
+        .into_boxed();
     if let Some(member_id) = &filter.member_id {
         let farms = farm_members::table
             .filter(farm_members::user_id.eq(member_id.clone()))
@@ -112,7 +123,9 @@ pub fn list_applications(
     if let Some(status) = &filter.status {
         query = query.filter(applications::status.eq(status.clone()));
     }
-    Ok(query.order((applications::created_at.desc(), applications::id)).load(conn)?)
+    Ok(query
+        .order((applications::created_at.desc(), applications::id))
+        .load(conn)?)
 }
 
 /// Moves an application to `status`, recording who decided and why when given.
@@ -125,10 +138,15 @@ pub fn update_status(
 ) -> Result<(), StorageError> {
     let target = applications::table.find(id);
     diesel::update(target)
-        .set((applications::status.eq(status), applications::updated_at.eq(now)))
+        .set((
+            applications::status.eq(status),
+            applications::updated_at.eq(now),
+        ))
         .execute(conn)?;
     if status == "submitted" {
-        diesel::update(target).set(applications::submitted_at.eq(now)).execute(conn)?;
+        diesel::update(target)
+            .set(applications::submitted_at.eq(now))
+            .execute(conn)?;
     }
     if let Some((decided_by, reason)) = decision {
         diesel::update(target)
@@ -144,7 +162,9 @@ pub fn update_status(
 
 /// Appends to the audit trail.
 pub fn record_event(conn: &mut DbConnection, event: &AuditEventRow) -> Result<(), StorageError> {
-    diesel::insert_into(audit_events::table).values(event).execute(conn)?;
+    diesel::insert_into(audit_events::table)
+        .values(event)
+        .execute(conn)?;
     Ok(())
 }
 

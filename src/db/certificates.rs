@@ -46,8 +46,13 @@ pub struct RevocationRow {
 }
 
 /// Adds a certificate.
-pub fn insert_certificate(conn: &mut DbConnection, row: &CertificateRow) -> Result<(), StorageError> {
-    diesel::insert_into(certificates::table).values(row).execute(conn)?;
+pub fn insert_certificate(
+    conn: &mut DbConnection,
+    row: &CertificateRow,
+) -> Result<(), StorageError> {
+    diesel::insert_into(certificates::table)
+        .values(row)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -56,7 +61,11 @@ pub fn find_certificate(
     conn: &mut DbConnection,
     id: &str,
 ) -> Result<Option<CertificateRow>, StorageError> {
-    Ok(certificates::table.find(id).select(CertificateRow::as_select()).first(conn).optional()?)
+    Ok(certificates::table
+        .find(id)
+        .select(CertificateRow::as_select())
+        .first(conn)
+        .optional()?)
 }
 
 /// Finds the certificate issued for an application.
@@ -73,7 +82,9 @@ pub fn find_certificate_of_application(
 
 /// Records a revocation.
 pub fn insert_revocation(conn: &mut DbConnection, row: &RevocationRow) -> Result<(), StorageError> {
-    diesel::insert_into(revocations::table).values(row).execute(conn)?;
+    diesel::insert_into(revocations::table)
+        .values(row)
+        .execute(conn)?;
     Ok(())
 }
 

@@ -23,14 +23,19 @@ pub struct IssuerKeyRow {
 }
 
 /// Records a key the first time the service starts with it.
-pub fn register_key_if_new(conn: &mut DbConnection, key: &IssuerKeyRow) -> Result<(), StorageError> {
+pub fn register_key_if_new(
+    conn: &mut DbConnection,
+    key: &IssuerKeyRow,
+) -> Result<(), StorageError> {
     super::write_transaction(conn, |conn| {
         let known = issuer_keys::table
             .filter(issuer_keys::public_key_multibase.eq(&key.public_key_multibase))
             .count()
             .get_result::<i64>(conn)?;
         if known == 0 {
-            diesel::insert_into(issuer_keys::table).values(key).execute(conn)?;
+            diesel::insert_into(issuer_keys::table)
+                .values(key)
+                .execute(conn)?;
         }
         Ok(())
     })

@@ -73,7 +73,8 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragma
             "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}; \
              PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
         );
-        conn.batch_execute(&pragmas).map_err(diesel::r2d2::Error::QueryError)
+        conn.batch_execute(&pragmas)
+            .map_err(diesel::r2d2::Error::QueryError)
     }
 }
 
@@ -87,8 +88,10 @@ pub fn sqlite_path(database_url: &str) -> Result<PathBuf, StorageError> {
     }
     let path = PathBuf::from(database_url.trim_start_matches("sqlite://"));
     if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(folder)
-            .map_err(|source| StorageError::Folder { path: folder.to_owned(), source })?;
+        std::fs::create_dir_all(folder).map_err(|source| StorageError::Folder {
+            path: folder.to_owned(),
+            source,
+        })?;
     }
     Ok(path)
 }

@@ -42,13 +42,17 @@ pub struct TokenRow {
 
 /// Adds a user.
 pub fn insert_user(conn: &mut DbConnection, user: &UserRow) -> Result<(), StorageError> {
-    diesel::insert_into(users::table).values(user).execute(conn)?;
+    diesel::insert_into(users::table)
+        .values(user)
+        .execute(conn)?;
     Ok(())
 }
 
 /// Adds a token.
 pub fn insert_token(conn: &mut DbConnection, token: &TokenRow) -> Result<(), StorageError> {
-    diesel::insert_into(api_tokens::table).values(token).execute(conn)?;
+    diesel::insert_into(api_tokens::table)
+        .values(token)
+        .execute(conn)?;
     Ok(())
 }
 
@@ -62,7 +66,11 @@ pub fn find_user_by_token(
         .inner_join(users::table)
         .filter(api_tokens::token_sha256.eq(token_sha256))
         .filter(api_tokens::revoked_at.is_null())
-        .filter(api_tokens::expires_at.is_null().or(api_tokens::expires_at.gt(now)))
+        .filter(
+            api_tokens::expires_at
+                .is_null()
+                .or(api_tokens::expires_at.gt(now)),
+        )
         .select(UserRow::as_select())
         .first(conn)
         .optional()?)
@@ -70,7 +78,11 @@ pub fn find_user_by_token(
 
 /// Finds a user by id.
 pub fn find_user(conn: &mut DbConnection, id: &str) -> Result<Option<UserRow>, StorageError> {
-    Ok(users::table.find(id).select(UserRow::as_select()).first(conn).optional()?)
+    Ok(users::table
+        .find(id)
+        .select(UserRow::as_select())
+        .first(conn)
+        .optional()?)
 }
 
 /// How many users exist: the demo loads only into an empty database.

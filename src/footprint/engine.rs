@@ -500,95 +500,490 @@ pub(super) fn decide_tier(inputs: &TierInputs) -> (Tier, TierRule) {
     }
 }
 
+/// A factor tied to an input, and how much of that input the batch used.
+struct FactorUse<'a> {
+    id: String,
+    factor: &'a Factor,
+    quantity: f64,
+}
+
+fn factor_use<'a>(id: &str, factor: &'a Factor, quantity: f64) -> FactorUse<'a> {
+    FactorUse {
+        id: id.to_owned(),
+        factor,
+        quantity,
+    }
+}
+
 /// Ids of the factors, tied to an input, that entered a non-zero figure and are provisional,
 /// so a certificate can say which of its numbers rest on unchecked factors.
 fn provisional_factors_used(request: &FootprintRequest, factors: &FactorSet) -> Vec<String> {
-    let nutrients = &request.nutrients;
-    let pesticides = &request.pesticides;
-    let freight = &request.inbound_transport;
-    let made = &factors.fertiliser_manufacture;
-    let pesticide_factors = &factors.pesticide_manufacture;
-    let trucks = &factors.inbound_transport;
-    let grid_id = request.options.grid_factor_id;
-    let grid_path = format!("grid_electricity.{grid_id}");
-    let any_freight = freight.heavy_truck.get() > 0.0 || freight.light_truck.get() > 0.0;
+    // Limitation: soil, rice, fuel, liming and GWP factors are not checked here; all of them
+    // are verified in factors-2026.1, and a set that makes one provisional must add it.
+    let mut uses = fertiliser_uses(request, factors);
+    uses.extend(pesticide_uses(request, factors));
+    uses.extend(other_input_uses(request, factors));
 
-    // Limitation: soil, rice, fuel, liming and GWP factors are not listed here; all of them are
-    // verified in factors-2026.1, and a set that makes one provisional must add it.
-    let uses: [(&str, &Factor, bool); 14] = [
-        (
+    uses.into_iter()
+        .filter(|usage| usage.quantity > 0.0 && usage.factor.status == FactorStatus::Provisional)
+        .map(|usage| usage.id)
+        .collect()
+}
+
+fn fertiliser_uses<'a>(request: &FootprintRequest, factors: &'a FactorSet) -> Vec<FactorUse<'a>> {
+    let made = &factors.fertiliser_manufacture;
+    let nutrients = &request.nutrients;
+    vec![
+        factor_use(
             "fertiliser_manufacture.urea_n",
             &made.urea_n,
-            nutrients.urea.get() > 0.0,
+            nutrients.urea.get(),
         ),
-        (
+        factor_use(
             "fertiliser_manufacture.other_synthetic_n",
             &made.other_synthetic_n,
-            nutrients.synthetic_n_other.get() > 0.0,
+            nutrients.synthetic_n_other.get(),
         ),
-        (
+        factor_use(
             "fertiliser_manufacture.p2o5",
             &made.p2o5,
-            nutrients.p2o5.get() > 0.0,
+            nutrients.p2o5.get(),
         ),
-        (
-            "fertiliser_manufacture.k2o",
-            &made.k2o,
-            nutrients.k2o.get() > 0.0,
-        ),
-        (
+        factor_use("fertiliser_manufacture.k2o", &made.k2o, nutrients.k2o.get()),
+    ]
+}
+
+fn pesticide_uses<'a>(request: &FootprintRequest, factors: &'a FactorSet) -> Vec<FactorUse<'a>> {
+    let made = &factors.pesticide_manufacture;
+    let applied = &request.pesticides;
+    vec![
+        factor_use(
             "pesticide_manufacture.herbicide",
-            &pesticide_factors.herbicide,
-            pesticides.herbicide.get() > 0.0,
+            &made.herbicide,
+            applied.herbicide.get(),
         ),
-        (
+        factor_use(
             "pesticide_manufacture.insecticide",
-            &pesticide_factors.insecticide,
-            pesticides.insecticide.get() > 0.0,
+            &made.insecticide,
+            applied.insecticide.get(),
         ),
-        (
+        factor_use(
             "pesticide_manufacture.fungicide",
-            &pesticide_factors.fungicide,
-            pesticides.fungicide.get() > 0.0,
+            &made.fungicide,
+            applied.fungicide.get(),
         ),
-        (
+    ]
+}
+
+fn other_input_uses<'a>(request: &FootprintRequest, factors: &'a FactorSet) -> Vec<FactorUse<'a>> {
+    let trucks = &factors.inbound_transport;
+    let freight = &request.inbound_transport;
+    let grid_id = request.options.grid_factor_id;
+    let compost = request.compost_feedstock.get();
+    vec![
+        factor_use(
             "plastic_film.mulch_film",
             &factors.plastic_film.mulch_film,
-            request.plastic_film.get() > 0.0,
+            request.plastic_film.get(),
         ),
-        (
+        factor_use(
             "inbound_transport.heavy_truck",
             &trucks.heavy_truck,
-            freight.heavy_truck.get() > 0.0,
+            freight.heavy_truck.get(),
         ),
-        (
+        factor_use(
             "inbound_transport.light_truck",
             &trucks.light_truck,
-            freight.light_truck.get() > 0.0,
+            freight.light_truck.get(),
         ),
-        (
+        factor_use(
             "inbound_transport.diesel_co2",
             &trucks.diesel_co2,
-            any_freight,
+            freight.heavy_truck.get() + freight.light_truck.get(),
         ),
-        (
-            &grid_path,
+        factor_use(
+            &format!("grid_electricity.{grid_id}"),
             factors.grid_electricity.get(grid_id),
-            request.energy.electricity.get() > 0.0,
+            request.energy.electricity.get(),
         ),
-        (
-            "composting.ch4",
-            &factors.composting.ch4,
-            request.compost_feedstock.get() > 0.0,
-        ),
-        (
-            "composting.n2o",
-            &factors.composting.n2o,
-            request.compost_feedstock.get() > 0.0,
-        ),
-    ];
-    uses.iter()
-        .filter(|(_, factor, used)| *used && factor.status == FactorStatus::Provisional)
-        .map(|(id, _, _)| (*id).to_owned())
-        .collect()
+        factor_use("composting.ch4", &factors.composting.ch4, compost),
+        factor_use("composting.n2o", &factors.composting.n2o, compost),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::footprint::parse_request_value;
+    use serde_json::{Value, json};
+
+    fn footprint(body: Value) -> FootprintResult {
+        calculate(&parse_request_value(&body, "").expect("valid request"))
+    }
+
+    fn co2e(result: &FootprintResult, source: Source) -> f64 {
+        result
+            .sources
+            .iter()
+            .find(|line| line.source == source)
+            .expect("source")
+            .co2e
+            .get()
+    }
+
+    fn gases(result: &FootprintResult, source: Source) -> GasMasses {
+        result
+            .sources
+            .iter()
+            .find(|line| line.source == source)
+            .expect("source")
+            .gases
+    }
+
+    fn assert_near(actual: f64, expected: f64) {
+        let scale = expected.abs().max(1e-12);
+        assert!(
+            (actual - expected).abs() / scale < 1e-9,
+            "{actual} != {expected}"
+        );
+    }
+
+    fn field(extra: Value) -> Value {
+        let mut body = json!({"crop": "tomato", "area_ha": 1, "yield_kg": 10000});
+        for (key, value) in extra.as_object().expect("object") {
+            body[key] = value.clone();
+        }
+        body
+    }
+
+    #[test]
+    fn every_result_lists_all_sixteen_sources_in_order() {
+        let result = footprint(field(json!({})));
+        let order: Vec<Source> = result.sources.iter().map(|line| line.source).collect();
+        assert_eq!(order, Source::ALL.to_vec());
+        assert_eq!(result.gross_total, KgCo2e::ZERO);
+    }
+
+    #[test]
+    fn another_gwp_set_reweights_the_same_gas_masses() {
+        // Direct N2O: 100 kg N * 0.01 * 44/28 = 1.571429 kg N2O.
+        // Composting 1000 kg DM: 10 kg CH4 and 0.6 kg N2O.
+        // AR6: 1.571429*273 = 429.0;      10*27 + 0.6*273 = 433.8
+        // AR5: 1.571429*265 = 416.428571; 10*28 + 0.6*265 = 439.0
+        // AR4: 1.571429*298 = 468.285714; 10*25 + 0.6*298 = 428.8
+        let expected = [
+            ("AR6", 429.0, 433.8),
+            ("AR5", 416.428_571_428_6, 439.0),
+            ("AR4", 468.285_714_285_7, 428.8),
+        ];
+        for (gwp, direct, compost) in expected {
+            let body = field(
+                json!({"organic_n_kg": 100, "compost_feedstock_on_farm_kg_dm": 1000,
+                "options": {"gwp": gwp}}),
+            );
+            let result = footprint(body);
+            assert_near(co2e(&result, Source::SoilN2oDirect), direct);
+            assert_near(co2e(&result, Source::Composting), compost);
+            assert_near(
+                gases(&result, Source::SoilN2oDirect).n2o.get(),
+                100.0 * 0.01 * 44.0 / 28.0,
+            );
+        }
+    }
+
+    #[test]
+    fn the_dry_disaggregated_mode_halves_ef1_and_ef4_and_drops_leaching() {
+        // Direct: 100 * 0.005 * 44/28 = 0.785714 kg N2O * 273 = 214.5
+        // Volatilisation: 100 * 0.21 * 0.005 * 44/28 = 0.165 kg N2O * 273 = 45.045
+        // Leaching: FracLEACH 0 -> 0 (aggregated: 100 * 0.24 * 0.011 * 44/28 * 273 = 113.256)
+        let dry = footprint(field(json!({"organic_n_kg": 100,
+            "options": {"n2o_ef_mode": "dry_disaggregated"}})));
+        assert_near(co2e(&dry, Source::SoilN2oDirect), 214.5);
+        assert_near(co2e(&dry, Source::SoilN2oIndirectVolatilisation), 45.045);
+        assert_eq!(co2e(&dry, Source::SoilN2oIndirectLeaching), 0.0);
+
+        let aggregated = footprint(field(json!({"organic_n_kg": 100})));
+        assert_near(
+            co2e(&aggregated, Source::SoilN2oIndirectVolatilisation),
+            90.09,
+        );
+        assert_near(co2e(&aggregated, Source::SoilN2oIndirectLeaching), 113.256);
+    }
+
+    #[test]
+    fn liming_releases_the_carbon_of_limestone_and_dolomite() {
+        // 1000 * 0.12 * 44/12 = 440; 500 * 0.13 * 44/12 = 238.333333
+        let result = footprint(field(json!({"limestone_kg": 1000, "dolomite_kg": 500})));
+        assert_near(co2e(&result, Source::LimingCo2), 678.333_333_333_3);
+        assert_near(
+            gases(&result, Source::LimingCo2).co2.get(),
+            678.333_333_333_3,
+        );
+    }
+
+    #[test]
+    fn lpg_and_coal_emit_co2_by_their_energy() {
+        // LPG: 100 kg * 47.3 MJ/kg = 4730 MJ * 63 100 kg/TJ = 298.463 kg CO2
+        // Coal: 100 kg * 25.8 MJ/kg = 2580 MJ * 94 600 kg/TJ = 244.068 kg CO2
+        let result = footprint(field(json!({"lpg_kg": 100, "coal_kg": 100})));
+        assert_near(co2e(&result, Source::Lpg), 298.463);
+        assert_near(co2e(&result, Source::Coal), 244.068);
+        assert_eq!(gases(&result, Source::Lpg).ch4, Kilograms::ZERO);
+    }
+
+    #[test]
+    fn fuel_methane_uses_the_non_fossil_gwp() {
+        // Gasoline 80 L (REF-07): 2622.56 MJ * 80 kg CH4/TJ = 0.2098048 kg CH4 * 27 = 5.66473
+        let result = footprint(field(json!({"gasoline_l": 80})));
+        let methane = gases(&result, Source::Gasoline).ch4.get();
+        assert_near(methane, 0.209_804_8);
+        let co2 = gases(&result, Source::Gasoline).co2.get();
+        let n2o = gases(&result, Source::Gasoline).n2o.get();
+        assert_near(
+            co2e(&result, Source::Gasoline),
+            co2 + 27.0 * methane + 273.0 * n2o,
+        );
+    }
+
+    #[test]
+    fn pesticides_film_and_transport_use_provisional_factors() {
+        // Pesticides: (2*6.3 + 1*5.1 + 3*3.9) kg C = 29.4 * 44/12 = 107.8 kg CO2e
+        // Film: 60 kg * 5.18 kg C/kg * 44/12 = 1139.6 kg CO2e
+        // Transport: 100 tkm * 0.42 kWh * 0.26676 = 11.20392; 100 * 1.57 * 0.26676 = 41.88132
+        let result = footprint(field(json!({
+            "pesticide_ai_kg": {"herbicide": 2, "insecticide": 1, "fungicide": 3},
+            "plastic_film_kg": 60,
+            "inbound_transport_tkm": {"heavy_truck": 100, "light_truck": 100},
+        })));
+        assert_near(co2e(&result, Source::PesticideManufacture), 107.8);
+        assert_near(co2e(&result, Source::PlasticFilm), 1139.6);
+        assert_near(
+            co2e(&result, Source::InboundTransport),
+            11.203_92 + 41.881_32,
+        );
+        assert_eq!(
+            result.provisional_factors.len(),
+            7,
+            "{:?}",
+            result.provisional_factors
+        );
+        assert!(
+            result
+                .provisional_factors
+                .contains(&"plastic_film.mulch_film".to_owned())
+        );
+    }
+
+    #[test]
+    fn fertiliser_manufacture_counts_every_nutrient() {
+        // Other N 100 * 2.116 + P2O5 50 * 0.636 + K2O 40 * 0.180 = 250.6 t C/t -> * 44/12
+        let result = footprint(field(json!({"synthetic_n_other_kg": 100, "p2o5_kg": 50,
+            "k2o_kg": 40})));
+        assert_near(
+            co2e(&result, Source::FertiliserManufacture),
+            250.6 * 44.0 / 12.0,
+        );
+        assert!(result.provisional_factors.is_empty());
+    }
+
+    #[test]
+    fn the_grid_factor_option_picks_the_grid() {
+        let national = footprint(field(json!({"electricity_kwh": 1000,
+            "options": {"grid_factor_id": "cn_national_2022"}})));
+        assert_near(co2e(&national, Source::Electricity), 536.6);
+        let older = footprint(field(json!({"electricity_kwh": 1000,
+            "options": {"grid_factor_id": "cn_national_2021"}})));
+        assert_near(co2e(&older, Source::Electricity), 556.8);
+    }
+
+    #[test]
+    fn rice_methane_scales_with_water_regime_and_pre_season() {
+        // 1.19 * SFw 0.55 * SFp 2.41 * SFo 1 * 100 d * 2 ha = 315.469 kg CH4 (* 27 = 8517.663)
+        let body = json!({"crop": "rice", "area_ha": 2, "yield_kg": 14000, "urea_kg": 100,
+            "rice": {"cultivation_days": 100, "water_regime": "multiple_drainage",
+                     "pre_season": "flooded_over_30d"}});
+        let result = footprint(body);
+        assert_near(gases(&result, Source::RiceCh4).ch4.get(), 315.469);
+        assert_near(co2e(&result, Source::RiceCh4), 8517.663);
+        // Flooded: 46 kg N * EF1FR 0.004 * 44/28 = 0.289143 kg N2O
+        assert_near(
+            gases(&result, Source::SoilN2oDirect).n2o.get(),
+            46.0 * 0.004 * 44.0 / 28.0,
+        );
+    }
+
+    #[test]
+    fn upland_rice_emits_no_methane_and_takes_ef1() {
+        let body = json!({"crop": "rice", "area_ha": 1, "yield_kg": 4000, "urea_kg": 100,
+            "rice": {"cultivation_days": 100, "water_regime": "upland"}});
+        let result = footprint(body);
+        assert_eq!(co2e(&result, Source::RiceCh4), 0.0);
+        assert_near(
+            gases(&result, Source::SoilN2oDirect).n2o.get(),
+            46.0 * 0.01 * 44.0 / 28.0,
+        );
+    }
+
+    fn soc(t1: f64, t2: f64, verified: bool) -> Value {
+        json!({"stock_t1_t_c_per_ha": t1, "stock_t2_t_c_per_ha": t2, "years": 5,
+               "depth_cm": 30, "verified": verified})
+    }
+
+    #[test]
+    fn an_unverified_gain_is_reported_but_not_netted() {
+        // (33.5 - 30) / 5 * 1 ha * 44/12 * 1000 = 2566.667 kg CO2 claimed
+        let result = footprint(field(json!({"diesel_l": 60,
+            "removals": {"soc_measured": soc(30.0, 33.5, false)}})));
+        assert_eq!(result.eligible_removals, KgCo2e::ZERO);
+        assert_eq!(result.net_per_kg, result.gross_per_kg);
+        assert_near(
+            result.removals[0].claimed.get(),
+            3.5 / 5.0 * 44.0 / 12.0 * 1000.0,
+        );
+        assert_eq!(result.removals[0].netted, KgCo2::ZERO);
+    }
+
+    #[test]
+    fn a_loss_orchard_growth_and_planting_elsewhere_are_reported_only() {
+        // Loss: (27.5 - 30) / 5 * 44/12 * 1000 = -1833.333 kg CO2
+        let result = footprint(field(json!({"diesel_l": 60, "removals": {
+            "soc_measured": soc(30.0, 27.5, true),
+            "orchard_biomass_growth_kg_co2": 500,
+            "tree_planting_outside_boundary_kg_co2": 800}})));
+        let kinds: Vec<RemovalKind> = result.removals.iter().map(|line| line.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                RemovalKind::SocMeasured,
+                RemovalKind::OrchardBiomassGrowth,
+                RemovalKind::TreePlantingOutsideBoundary
+            ]
+        );
+        assert_near(
+            result.removals[0].claimed.get(),
+            -2.5 / 5.0 * 44.0 / 12.0 * 1000.0,
+        );
+        assert!(
+            result
+                .removals
+                .iter()
+                .all(|line| line.netted == KgCo2::ZERO)
+        );
+        assert_eq!(result.net_per_kg, result.gross_per_kg);
+    }
+
+    #[test]
+    fn removals_are_allocated_like_emissions() {
+        // AF = 20000*5 / (20000*5 + 2000*0.5) = 0.990099; eligible = 2566.667 * 0.8 = 2053.333
+        let body = json!({"crop": "apple", "area_ha": 1, "yield_kg": 20000, "diesel_l": 100,
+            "price_cny_per_kg": 5,
+            "co_products": [{"name": "prunings", "kg": 2000, "price_cny_per_kg": 0.5}],
+            "removals": {"soc_measured": soc(30.0, 33.5, true)}});
+        let result = footprint(body);
+        assert_near(result.allocation_factor, 100_000.0 / 101_000.0);
+        let eligible = 3.5 / 5.0 * 44.0 / 12.0 * 1000.0 * 0.8;
+        assert_near(result.eligible_removals.get(), eligible);
+        let per_kg = eligible * 100_000.0 / 101_000.0 / 20_000.0;
+        assert_near(result.removals_per_kg.get(), per_kg);
+        assert_near(result.net_per_kg.get(), result.gross_per_kg.get() - per_kg);
+    }
+
+    #[test]
+    fn credits_give_the_offsets_tier_and_say_so_without_touching_net() {
+        let body = json!({"crop": "maize", "area_ha": 1, "yield_kg": 9000, "urea_kg": 350,
+            "p2o5_kg": 90, "k2o_kg": 60, "crop_residue_n_kg": 60, "diesel_l": 80,
+            "electricity_kwh": 600, "retired_credits_kg_co2e": 4000});
+        let result = footprint(body);
+        assert_eq!(result.tier, Tier::CarbonNeutralWithOffsets);
+        assert!(result.offsets_used);
+        assert_eq!(result.net_per_kg, result.gross_per_kg);
+    }
+
+    #[test]
+    fn removals_never_lift_a_footprint_above_the_benchmark_into_zero_carbon() {
+        // Gross 3628.94 / 2000 kg = 1.81 > 0.62; removals (10 t C/ha/yr) would make net < 0.
+        let body = json!({"crop": "maize", "area_ha": 1, "yield_kg": 2000, "urea_kg": 350,
+            "p2o5_kg": 90, "k2o_kg": 60, "crop_residue_n_kg": 60, "diesel_l": 80,
+            "electricity_kwh": 600, "retired_credits_kg_co2e": 5000,
+            "removals": {"soc_measured": {"stock_t1_t_c_per_ha": 30, "stock_t2_t_c_per_ha": 40,
+                "years": 1, "depth_cm": 30, "verified": true}}});
+        let result = footprint(body);
+        assert!(result.net_per_kg.get() < 0.0);
+        assert_eq!(
+            (result.tier, result.tier_rule),
+            (Tier::None, TierRule::AboveBenchmark)
+        );
+        assert!(!result.offsets_used);
+    }
+
+    #[test]
+    fn the_engine_keeps_full_precision() {
+        let body = json!({"crop": "maize", "area_ha": 1, "yield_kg": 9000, "urea_kg": 350,
+            "diesel_l": 80});
+        let result = footprint(body);
+        assert_eq!(result.gross_per_kg.get(), result.gross_total.get() / 9000.0);
+        let shown = result.report().gross_kg_co2e_per_kg;
+        assert_ne!(shown, result.gross_per_kg.get());
+    }
+
+    fn tier_of(gross: f64, removals: f64, credits: f64) -> (Tier, TierRule) {
+        let inputs = TierInputs {
+            gross_per_kg: gross,
+            benchmark: 0.62,
+            removals_per_kg: removals,
+            net_per_kg: gross - removals,
+            credits_per_kg: credits,
+        };
+        decide_tier(&inputs)
+    }
+
+    #[test]
+    fn gross_exactly_at_seventy_percent_of_the_benchmark_is_low_carbon() {
+        let threshold = LOW_CARBON_SHARE * 0.62;
+        assert_eq!(
+            tier_of(threshold, 0.0, 0.0),
+            (Tier::LowCarbon, TierRule::WithinLowCarbonShare)
+        );
+        let just_above = f64::from_bits(threshold.to_bits() + 1);
+        assert_eq!(
+            tier_of(just_above, 0.0, 0.0),
+            (Tier::None, TierRule::AboveLowCarbonShare)
+        );
+    }
+
+    #[test]
+    fn zero_carbon_needs_removals_and_a_gross_within_the_benchmark() {
+        let at_benchmark = tier_of(0.62, 0.62, 0.0);
+        assert_eq!(
+            at_benchmark,
+            (Tier::ZeroCarbon, TierRule::RemovalsBringNetToZero)
+        );
+        assert_eq!(
+            tier_of(0.63, 5.0, 5.0),
+            (Tier::None, TierRule::AboveBenchmark)
+        );
+        assert_eq!(
+            tier_of(0.0, 0.0, 0.0).0,
+            Tier::LowCarbon,
+            "no removals, no zero_carbon"
+        );
+    }
+
+    #[test]
+    fn removals_that_suffice_win_over_credits() {
+        assert_eq!(tier_of(0.5, 0.6, 1.0).0, Tier::ZeroCarbon);
+    }
+
+    #[test]
+    fn credits_must_close_the_whole_gap() {
+        let closed = tier_of(0.5, 0.1, 0.4);
+        assert_eq!(
+            closed,
+            (Tier::CarbonNeutralWithOffsets, TierRule::CreditsCloseTheGap)
+        );
+        assert_eq!(
+            tier_of(0.5, 0.1, 0.3),
+            (Tier::None, TierRule::AboveLowCarbonShare)
+        );
+    }
 }

@@ -128,4 +128,3 @@ fn every_bad_case_is_refused_with_its_status_code_and_field() {
         );
     }
 }
-

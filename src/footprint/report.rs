@@ -295,6 +295,76 @@ fn place_decimal_point(significand: &str, exponent: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::footprint::{calculate, parse_request};
+
+    const REF_01: &[u8] = br#"{"crop": "maize", "area_ha": 1.0, "yield_kg": 9000, "urea_kg": 350,
+        "p2o5_kg": 90, "k2o_kg": 60, "crop_residue_n_kg": 60, "diesel_l": 80,
+        "electricity_kwh": 600}"#;
+
+    fn ref_01_report() -> FootprintReport {
+        calculate(&parse_request(REF_01).expect("valid request")).report()
+    }
+
+    #[test]
+    fn the_report_has_exactly_the_public_keys() {
+        let json = serde_json::to_value(ref_01_report()).expect("serialise");
+        let keys: Vec<&str> = json
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut expected = vec![
+            "method_id",
+            "factor_set_id",
+            "gwp_set",
+            "options",
+            "crop",
+            "declared_unit",
+            "yield_kg",
+            "gross_total_kg_co2e",
+            "allocation_factor",
+            "gross_kg_co2e_per_kg",
+            "eligible_removals_kg_co2e",
+            "removals_kg_co2e_per_kg",
+            "net_kg_co2e_per_kg",
+            "by_source_co2e_kg",
+            "sources",
+            "by_gas",
+            "removals",
+            "offsets",
+            "tier",
+            "tier_rule",
+            "benchmark_kg_co2e_per_kg",
+            "provisional_factors",
+            "boundary",
+        ];
+        expected.sort_unstable();
+        assert_eq!(keys, expected);
+    }
+
+    #[test]
+    fn the_report_shows_rounded_figures_and_only_non_zero_sources() {
+        let report = ref_01_report();
+        assert_eq!(report.gross_kg_co2e_per_kg, 0.403216);
+        assert_eq!(report.gross_total_kg_co2e, 3628.94);
+        assert_eq!(report.by_source_co2e_kg.len(), 7);
+        assert_eq!(report.sources.len(), 7);
+        assert!(!report.by_source_co2e_kg.contains_key(&Source::Composting));
+        assert_eq!(report.tier, Tier::LowCarbon);
+        assert_eq!(report.declared_unit, DECLARED_UNIT);
+    }
+
+    #[test]
+    fn the_report_keeps_the_methodology_order_of_sources_and_reads_back() {
+        let report = ref_01_report();
+        let text = serde_json::to_string(&report).expect("serialise");
+        let direct = text.find("\"soil_n2o_direct\"").expect("direct");
+        let fertiliser = text.find("\"fertiliser_manufacture\"").expect("fertiliser");
+        assert!(direct < fertiliser);
+        let back: FootprintReport = serde_json::from_str(&text).expect("deserialise");
+        assert_eq!(back, report);
+    }
 
     #[test]
     fn significant_figures_print_as_plain_decimals() {

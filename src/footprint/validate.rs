@@ -730,3 +730,343 @@ fn check_diesel_bound(
         problems.add(&field, ErrorCode::ImplausibleValue, message);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::footprint::errors::InputErrorKind;
+    use serde_json::json;
+
+    fn maize() -> Value {
+        json!({"crop": "maize", "area_ha": 1.0, "yield_kg": 9000, "urea_kg": 350})
+    }
+
+    fn problems_of(value: Value) -> Vec<(String, ErrorCode)> {
+        let refused = parse_request_value(&value, "").expect_err("should be refused");
+        assert_eq!(refused.kind, InputErrorKind::Invalid);
+        refused
+            .errors
+            .into_iter()
+            .map(|error| (error.field, error.code))
+            .collect()
+    }
+
+    fn only_problem(value: Value) -> (String, ErrorCode) {
+        let found = problems_of(value);
+        assert_eq!(found.len(), 1, "{found:?}");
+        found.into_iter().next().expect("one problem")
+    }
+
+    fn with(mut value: Value, key: &str, field: Value) -> Value {
+        value[key] = field;
+        value
+    }
+
+    fn pair(field: &str, code: ErrorCode) -> (String, ErrorCode) {
+        (field.to_owned(), code)
+    }
+
+    #[test]
+    fn a_minimal_request_gets_zeros_and_the_default_options() {
+        let request = parse_request(br#"{"crop":"wheat","area_ha":2,"yield_kg":12000}"#)
+            .expect("valid request");
+        assert_eq!(request.options, CalculationOptions::default());
+        assert_eq!(request.nutrients, Nutrients::default());
+        assert_eq!(request.area, Some(Hectares::new(2.0)));
+        assert!(request.rice.is_none() && request.co_products.is_empty());
+    }
+
+    #[test]
+    fn a_number_sent_as_text_is_a_type_error() {
+        let found = only_problem(with(maize(), "diesel_l", json!("80")));
+        assert_eq!(found, pair("diesel_l", ErrorCode::TypeError));
+    }
+
+    #[test]
+    fn null_is_not_read_as_a_missing_zero() {
+        let found = only_problem(with(maize(), "diesel_l", Value::Null));
+        assert_eq!(found, pair("diesel_l", ErrorCode::TypeError));
+    }
+
+    #[test]
+    fn verified_must_be_a_boolean() {
+        let soc = json!({"soc_measured": {"stock_t1_t_c_per_ha": 30, "stock_t2_t_c_per_ha": 31,
+            "years": 2, "depth_cm": 30, "verified": "yes"}});
+        let found = only_problem(with(maize(), "removals", soc));
+        assert_eq!(
+            found,
+            pair("removals.soc_measured.verified", ErrorCode::TypeError)
+        );
+    }
+
+    #[test]
+    fn unknown_fields_are_refused_at_every_level() {
+        let mut body = with(maize(), "urea", json!(350));
+        body["options"] = json!({"gwp": "AR6", "colour": "red"});
+        body["removals"] = json!({"soc_measured": {"stock_t1_t_c_per_ha": 30,
+            "stock_t2_t_c_per_ha": 31, "years": 2, "depth_cm": 30, "verified": true,
+            "lab": "x"}});
+        body["co_products"] = json!([{"name": "stover", "kg": 1, "price_cny_per_kg": 0.1,
+            "grade": "A"}]);
+        body["price_cny_per_kg"] = json!(2.5);
+
+        let found = problems_of(body);
+        assert!(
+            found.contains(&pair("urea", ErrorCode::UnknownField)),
+            "{found:?}"
+        );
+        assert!(found.contains(&pair("options.colour", ErrorCode::UnknownField)));
+        assert!(found.contains(&pair("removals.soc_measured.lab", ErrorCode::UnknownField)));
+        assert!(found.contains(&pair("co_products[0].grade", ErrorCode::UnknownField)));
+        assert_eq!(found.len(), 4, "{found:?}");
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let mut body = with(maize(), "yield_kg", json!(-1));
+        body["diesel_l"] = json!("80");
+        body.as_object_mut().expect("object").remove("crop");
+
+        let found = problems_of(body);
+        assert_eq!(
+            found,
+            vec![
+                pair("crop", ErrorCode::MissingField),
+                pair("yield_kg", ErrorCode::NegativeValue),
+                pair("diesel_l", ErrorCode::TypeError),
+            ]
+        );
+    }
+
+    #[test]
+    fn required_fields_are_named_when_missing() {
+        let found = problems_of(json!({"crop": "apple"}));
+        assert_eq!(
+            found,
+            vec![
+                pair("area_ha", ErrorCode::MissingField),
+                pair("yield_kg", ErrorCode::MissingField)
+            ]
+        );
+        let found = only_problem(json!({"crop": "honey", "yield_kg": 100}));
+        assert_eq!(found, pair("hives", ErrorCode::MissingField));
+    }
+
+    #[test]
+    fn an_unknown_crop_lists_the_allowed_ids() {
+        let refused = parse_request_value(&with(maize(), "crop", json!("durian")), "")
+            .expect_err("unknown crop");
+        let error = &refused.errors[0];
+        assert_eq!(
+            (error.field.as_str(), error.code),
+            ("crop", ErrorCode::UnknownCrop)
+        );
+        assert!(
+            error.message.contains("maize, wheat, rice, apple"),
+            "{}",
+            error.message
+        );
+        assert!(
+            error.message.contains("chinese_cabbage, honey"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn an_option_naming_no_factor_is_an_unknown_factor_id() {
+        let options = json!({"gwp": "AR3", "n2o_ef_mode": "wet", "grid_factor_id": "cn_x"});
+        let found = problems_of(with(maize(), "options", options));
+        assert_eq!(
+            found,
+            vec![
+                pair("options.gwp", ErrorCode::UnknownFactorId),
+                pair("options.n2o_ef_mode", ErrorCode::UnknownFactorId),
+                pair("options.grid_factor_id", ErrorCode::UnknownFactorId),
+            ]
+        );
+    }
+
+    #[test]
+    fn zero_and_negative_divisors_have_their_own_codes() {
+        let found = only_problem(with(maize(), "yield_kg", json!(0)));
+        assert_eq!(found, pair("yield_kg", ErrorCode::ZeroYield));
+        let found = only_problem(with(maize(), "area_ha", json!(0)));
+        assert_eq!(found, pair("area_ha", ErrorCode::NonPositiveArea));
+        let found = only_problem(with(maize(), "area_ha", json!(-2)));
+        assert_eq!(found, pair("area_ha", ErrorCode::NonPositiveArea));
+        let honey = json!({"crop": "honey", "hives": 0, "yield_kg": 100});
+        assert_eq!(
+            only_problem(honey),
+            pair("hives", ErrorCode::NonPositiveArea)
+        );
+    }
+
+    #[test]
+    fn soil_carbon_years_must_be_positive() {
+        let soc = json!({"soc_measured": {"stock_t1_t_c_per_ha": 30, "stock_t2_t_c_per_ha": 31,
+            "years": 0, "depth_cm": 30, "verified": true}});
+        let found = only_problem(with(maize(), "removals", soc));
+        assert_eq!(
+            found,
+            pair("removals.soc_measured.years", ErrorCode::NonPositiveValue)
+        );
+    }
+
+    #[test]
+    fn co_products_need_a_positive_main_price() {
+        let body = with(
+            maize(),
+            "co_products",
+            json!([{"name": "stover", "kg": 100,
+            "price_cny_per_kg": 0.2}]),
+        );
+        assert_eq!(
+            only_problem(body.clone()),
+            pair("price_cny_per_kg", ErrorCode::MissingField)
+        );
+        let found = only_problem(with(body, "price_cny_per_kg", json!(0)));
+        assert_eq!(found, pair("price_cny_per_kg", ErrorCode::NonPositiveValue));
+    }
+
+    #[test]
+    fn co_product_fields_carry_their_index() {
+        let list = json!([{"name": "a", "kg": 1, "price_cny_per_kg": 1}, {"name": "b", "kg": -3}]);
+        let mut body = with(maize(), "co_products", list);
+        body["price_cny_per_kg"] = json!(2);
+        let found = problems_of(body);
+        assert_eq!(
+            found,
+            vec![
+                pair("co_products[1].kg", ErrorCode::NegativeValue),
+                pair("co_products[1].price_cny_per_kg", ErrorCode::MissingField),
+            ]
+        );
+    }
+
+    #[test]
+    fn negative_quantities_are_refused_wherever_they_are() {
+        let mut body = with(maize(), "pesticide_ai_kg", json!({"fungicide": -0.5}));
+        body["inbound_transport_tkm"] = json!({"heavy_truck": -1});
+        body["retired_credits_kg_co2e"] = json!(-10);
+        let found = problems_of(body);
+        assert_eq!(
+            found,
+            vec![
+                pair("pesticide_ai_kg.fungicide", ErrorCode::NegativeValue),
+                pair(
+                    "inbound_transport_tkm.heavy_truck",
+                    ErrorCode::NegativeValue
+                ),
+                pair("retired_credits_kg_co2e", ErrorCode::NegativeValue),
+            ]
+        );
+    }
+
+    #[test]
+    fn implausible_yields_are_judged_per_hectare_or_per_hive() {
+        let found = only_problem(with(maize(), "yield_kg", json!(20_001)));
+        assert_eq!(found, pair("yield_kg", ErrorCode::ImplausibleValue));
+        assert!(parse_request_value(&with(maize(), "yield_kg", json!(20_000)), "").is_ok());
+        let honey = json!({"crop": "honey", "hives": 10, "yield_kg": 1001});
+        assert_eq!(
+            only_problem(honey),
+            pair("yield_kg", ErrorCode::ImplausibleValue)
+        );
+    }
+
+    #[test]
+    fn too_much_nitrogen_is_blamed_on_the_largest_contributor() {
+        let mut body = with(maize(), "organic_n_kg", json!(1400));
+        body["crop_residue_n_kg"] = json!(100);
+        // 0.46 * 350 = 161 kg N from urea, 1400 organic, 100 residue: 1661 kg N/ha.
+        assert_eq!(
+            only_problem(body),
+            pair("organic_n_kg", ErrorCode::ImplausibleValue)
+        );
+    }
+
+    #[test]
+    fn too_much_diesel_per_hectare_is_implausible() {
+        let body = with(
+            with(maize(), "diesel_l", json!(1200)),
+            "area_ha",
+            json!(1.5),
+        );
+        assert!(
+            parse_request_value(&body, "").is_ok(),
+            "800 L/ha is plausible"
+        );
+        let found = only_problem(with(maize(), "diesel_l", json!(1000.5)));
+        assert_eq!(found, pair("diesel_l", ErrorCode::ImplausibleValue));
+    }
+
+    #[test]
+    fn crop_specific_blocks_are_refused_for_other_crops() {
+        let rice = json!({"cultivation_days": 120, "water_regime": "upland"});
+        assert_eq!(
+            only_problem(with(maize(), "rice", rice)),
+            pair("rice", ErrorCode::UnknownField)
+        );
+        assert_eq!(
+            only_problem(with(maize(), "hives", json!(3))),
+            pair("hives", ErrorCode::UnknownField)
+        );
+    }
+
+    #[test]
+    fn rice_needs_its_block_and_a_known_regime() {
+        let paddy = json!({"crop": "rice", "area_ha": 1, "yield_kg": 7000});
+        assert_eq!(
+            only_problem(paddy.clone()),
+            pair("rice", ErrorCode::MissingField)
+        );
+        let block = json!({"cultivation_days": 110, "water_regime": "awd"});
+        let found = only_problem(with(paddy.clone(), "rice", block));
+        assert_eq!(found, pair("rice.water_regime", ErrorCode::UnknownFactorId));
+
+        let block = json!({"cultivation_days": 110, "water_regime": "single_drainage"});
+        let request = parse_request_value(&with(paddy, "rice", block), "").expect("valid");
+        let rice = request.rice.expect("rice block");
+        assert_eq!(rice.pre_season, PreSeason::NonFloodedUnder180d);
+    }
+
+    #[test]
+    fn hives_are_counted_in_whole_numbers() {
+        let honey = json!({"crop": "honey", "hives": 2.5, "yield_kg": 100});
+        assert_eq!(only_problem(honey), pair("hives", ErrorCode::TypeError));
+    }
+
+    #[test]
+    fn honey_with_a_soil_measurement_needs_an_area() {
+        let soc = json!({"soc_measured": {"stock_t1_t_c_per_ha": 30, "stock_t2_t_c_per_ha": 31,
+            "years": 2, "depth_cm": 30, "verified": true}});
+        let honey = json!({"crop": "honey", "hives": 20, "yield_kg": 400, "removals": soc});
+        assert_eq!(
+            only_problem(honey),
+            pair("area_ha", ErrorCode::MissingField)
+        );
+    }
+
+    #[test]
+    fn an_embedded_request_prefixes_every_path() {
+        let body = with(maize(), "yield_kg", json!(-1));
+        for prefix in ["activity", "activity."] {
+            let refused = parse_request_value(&body, prefix).expect_err("negative yield");
+            assert_eq!(refused.errors[0].field, "activity.yield_kg");
+        }
+        let refused = parse_request_value(&json!([1]), "activity.").expect_err("not an object");
+        assert_eq!(refused.errors[0].field, "activity");
+        assert_eq!(refused.errors[0].code, ErrorCode::TypeError);
+    }
+
+    #[test]
+    fn a_body_that_is_json_but_not_an_object_is_invalid_not_malformed() {
+        let refused = parse_request(b"[]").expect_err("array body");
+        assert_eq!(refused.kind, InputErrorKind::Invalid);
+        assert_eq!(
+            (refused.errors[0].field.as_str(), refused.errors[0].code),
+            ("", ErrorCode::TypeError)
+        );
+    }
+}

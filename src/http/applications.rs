@@ -32,8 +32,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/applications/{id}/reject").route(web::post().to(reject)));
 }
 
-async fn list_farms(state: web::Data<AppState>, SignedIn(actor): SignedIn) -> Result<HttpResponse, ApiError> {
-    let farms = state.run(move |conn| users::visible_farms(conn, &actor)).await?;
+async fn list_farms(
+    state: web::Data<AppState>,
+    SignedIn(actor): SignedIn,
+) -> Result<HttpResponse, ApiError> {
+    let farms = state
+        .run(move |conn| users::visible_farms(conn, &actor))
+        .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "farms": farms })))
 }
 
@@ -49,7 +54,9 @@ async fn create(
         .run(move |conn| workflow::create_application(conn, &actor, input, now_seconds()))
         .await?;
     let location = format!("/api/v1/applications/{}", view.id);
-    Ok(HttpResponse::Created().insert_header(("Location", location)).json(view))
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", location))
+        .json(view))
 }
 
 #[derive(Deserialize)]
@@ -62,16 +69,26 @@ async fn list(
     SignedIn(actor): SignedIn,
     query: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let status = match query.into_inner().status {
-        None => None,
-        Some(text) => Some(text.parse::<ApplicationStatus>().map_err(|_| ApiError::BadRequest {
-            field: "status".into(),
-            detail: format!("status must be draft, submitted, approved or rejected, not `{text}`"),
-        })?),
-    };
-    let views = state.run(move |conn| workflow::list_applications(conn, &actor, status)).await?;
+    let status =
+        match query.into_inner().status {
+            None => None,
+            Some(text) => Some(text.parse::<ApplicationStatus>().map_err(|_| {
+                ApiError::BadRequest {
+                    field: "status".into(),
+                    detail: format!(
+                        "status must be draft, submitted, approved or rejected, not `{text}`"
+                    ),
+                }
+            })?),
+        };
+    let views = state
+        .run(move |conn| workflow::list_applications(conn, &actor, status))
+        .await?;
     let base = state.base_url().to_owned();
-    let views: Vec<_> = views.into_iter().map(|view| with_urls(view, &base)).collect();
+    let views: Vec<_> = views
+        .into_iter()
+        .map(|view| with_urls(view, &base))
+        .collect();
     Ok(HttpResponse::Ok().json(serde_json::json!({ "applications": views })))
 }
 
@@ -81,7 +98,9 @@ async fn show(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path_uuid(&path)?;
-    let view = state.run(move |conn| workflow::get_application(conn, &actor, id)).await?;
+    let view = state
+        .run(move |conn| workflow::get_application(conn, &actor, id))
+        .await?;
     Ok(HttpResponse::Ok().json(with_urls(view, state.base_url())))
 }
 
@@ -140,37 +159,62 @@ fn approval_from(request: &HttpRequest, body: &[u8]) -> Result<Approval, ApiErro
     require_json(request)?;
     let fields = object_body(body)?;
     let mut errors = Vec::new();
-    for name in fields.keys().filter(|k| !["valid_from", "valid_until", "note"].contains(&k.as_str())) {
-        errors.push(field_error(name, ErrorCode::UnknownField, "not a field of an approval"));
+    for name in fields
+        .keys()
+        .filter(|k| !["valid_from", "valid_until", "note"].contains(&k.as_str()))
+    {
+        errors.push(field_error(
+            name,
+            ErrorCode::UnknownField,
+            "not a field of an approval",
+        ));
     }
     let approval = Approval {
         valid_from: optional_time(&fields, "valid_from", &mut errors),
         valid_until: optional_time(&fields, "valid_until", &mut errors),
         note: optional_text(&fields, "note", &mut errors),
     };
-    if errors.is_empty() { Ok(approval) } else { Err(invalid(errors)) }
+    if errors.is_empty() {
+        Ok(approval)
+    } else {
+        Err(invalid(errors))
+    }
 }
 
 fn object_body(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
     match footprint::parse_json_body(body)? {
         Value::Object(fields) => Ok(fields),
-        _ => Err(invalid(vec![field_error("", ErrorCode::TypeError, "the body must be an object")])),
+        _ => Err(invalid(vec![field_error(
+            "",
+            ErrorCode::TypeError,
+            "the body must be an object",
+        )])),
     }
 }
 
 fn required_reason(fields: &Map<String, Value>, name: &str) -> Result<String, ApiError> {
     let mut errors = Vec::new();
     if !fields.contains_key(name) {
-        errors.push(field_error(name, ErrorCode::MissingField, "a reason is required"));
+        errors.push(field_error(
+            name,
+            ErrorCode::MissingField,
+            "a reason is required",
+        ));
         return Err(invalid(errors));
     }
     optional_text(fields, name, &mut errors).ok_or_else(|| invalid(errors))
 }
 
-fn optional_text(fields: &Map<String, Value>, name: &str, errors: &mut Vec<FieldError>) -> Option<String> {
+fn optional_text(
+    fields: &Map<String, Value>,
+    name: &str,
+    errors: &mut Vec<FieldError>,
+) -> Option<String> {
     match fields.get(name) {
         None | Some(Value::Null) => None,
-        Some(Value::String(text)) if !text.trim().is_empty() && text.chars().count() <= MAX_REASON_CHARS => {
+        Some(Value::String(text))
+            if !text.trim().is_empty() && text.chars().count() <= MAX_REASON_CHARS =>
+        {
             Some(text.trim().to_owned())
         }
         Some(Value::String(_)) => {
@@ -179,7 +223,11 @@ fn optional_text(fields: &Map<String, Value>, name: &str, errors: &mut Vec<Field
             None
         }
         Some(_) => {
-            errors.push(field_error(name, ErrorCode::TypeError, &format!("{name} must be a string")));
+            errors.push(field_error(
+                name,
+                ErrorCode::TypeError,
+                &format!("{name} must be a string"),
+            ));
             None
         }
     }
@@ -202,11 +250,18 @@ fn optional_time(
 }
 
 fn field_error(field: &str, code: ErrorCode, message: &str) -> FieldError {
-    FieldError { field: field.to_owned(), code, message: message.to_owned() }
+    FieldError {
+        field: field.to_owned(),
+        code,
+        message: message.to_owned(),
+    }
 }
 
 fn invalid(errors: Vec<FieldError>) -> ApiError {
-    ApiError::Input(InputErrors { kind: InputErrorKind::Invalid, errors })
+    ApiError::Input(InputErrors {
+        kind: InputErrorKind::Invalid,
+        errors,
+    })
 }
 
 /// Parses a UUID path segment, answering 400 for a malformed one.

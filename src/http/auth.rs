@@ -24,8 +24,11 @@ impl FromRequest for SignedIn {
         let state = request.app_data::<web::Data<AppState>>().cloned();
         Box::pin(async move {
             let token = token?;
-            let state = state.ok_or_else(|| ApiError::Internal("application state missing".into()))?;
-            let actor = state.run(move |conn| users::authenticate(conn, &token, now_seconds())).await?;
+            let state =
+                state.ok_or_else(|| ApiError::Internal("application state missing".into()))?;
+            let actor = state
+                .run(move |conn| users::authenticate(conn, &token, now_seconds()))
+                .await?;
             actor.map(SignedIn).ok_or_else(|| {
                 ApiError::Unauthorized("the bearer token is unknown, revoked or expired".into())
             })
@@ -35,7 +38,10 @@ impl FromRequest for SignedIn {
 
 fn bearer_token(request: &HttpRequest) -> Result<String, ApiError> {
     let missing = || ApiError::Unauthorized("sign in with `Authorization: Bearer <token>`".into());
-    let value = request.headers().get(header::AUTHORIZATION).ok_or_else(missing)?;
+    let value = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .ok_or_else(missing)?;
     let text = value.to_str().map_err(|_| missing())?;
     let (scheme, token) = text.split_once(' ').ok_or_else(missing)?;
     if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {

@@ -33,25 +33,38 @@ pub fn certificate_id(text: &str) -> Result<Uuid, ApiError> {
     if let Ok(id) = Uuid::parse_str(text) {
         return Ok(id);
     }
-    text.parse::<CertificateCode>().map(CertificateCode::uuid).map_err(|e| ApiError::BadRequest {
-        field: "id".into(),
-        detail: format!("`{text}` is neither a UUID nor a certificate code: {e}"),
-    })
+    text.parse::<CertificateCode>()
+        .map(CertificateCode::uuid)
+        .map_err(|e| ApiError::BadRequest {
+            field: "id".into(),
+            detail: format!("`{text}` is neither a UUID nor a certificate code: {e}"),
+        })
 }
 
-async fn show(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+async fn show(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let id = certificate_id(&path)?;
-    let stored = state.run(move |conn| workflow::find_certificate(conn, id)).await?;
+    let stored = state
+        .run(move |conn| workflow::find_certificate(conn, id))
+        .await?;
     Ok(HttpResponse::Ok()
         .content_type("application/vc+json")
         .insert_header(immutable())
         .body(stored.row.document))
 }
 
-async fn qr_svg(state: web::Data<AppState>, path: web::Path<String>) -> Result<HttpResponse, ApiError> {
+async fn qr_svg(
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
     let url = verification_url_of(&state, &path).await?;
     let svg = label::qr_svg(&url).map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(HttpResponse::Ok().content_type("image/svg+xml").insert_header(immutable()).body(svg))
+    Ok(HttpResponse::Ok()
+        .content_type("image/svg+xml")
+        .insert_header(immutable())
+        .body(svg))
 }
 
 #[derive(Deserialize)]
@@ -73,13 +86,21 @@ async fn qr_png(
     }
     let url = verification_url_of(&state, &path).await?;
     let png = label::qr_png(&url, module_px).map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(HttpResponse::Ok().content_type("image/png").insert_header(immutable()).body(png))
+    Ok(HttpResponse::Ok()
+        .content_type("image/png")
+        .insert_header(immutable())
+        .body(png))
 }
 
 async fn verification_url_of(state: &AppState, path: &str) -> Result<String, ApiError> {
     let id = certificate_id(path)?;
-    state.run(move |conn| workflow::find_certificate(conn, id)).await?;
-    Ok(verification_url(state.base_url(), CertificateCode::from_uuid(id)))
+    state
+        .run(move |conn| workflow::find_certificate(conn, id))
+        .await?;
+    Ok(verification_url(
+        state.base_url(),
+        CertificateCode::from_uuid(id),
+    ))
 }
 
 async fn revoke(
@@ -100,7 +121,10 @@ async fn revoke(
 
 fn reason_from(body: &[u8]) -> Result<String, ApiError> {
     let value = footprint::parse_json_body(body)?;
-    let reason = value.get("reason").and_then(|reason| reason.as_str()).map(str::trim);
+    let reason = value
+        .get("reason")
+        .and_then(|reason| reason.as_str())
+        .map(str::trim);
     match reason {
         Some(text) if !text.is_empty() => Ok(text.to_owned()),
         _ => Err(ApiError::Input(footprint::InputErrors {
@@ -121,13 +145,18 @@ async fn verify_document(
 ) -> Result<HttpResponse, ApiError> {
     require_json(&request)?;
     let document = footprint::parse_json_body(&body)?;
-    let result = state.run(move |conn| workflow::verify_document(conn, document, now_seconds())).await?;
+    let result = state
+        .run(move |conn| workflow::verify_document(conn, document, now_seconds()))
+        .await?;
     Ok(HttpResponse::Ok().insert_header(no_store()).json(result))
 }
 
 /// A response that never changes: the signed bytes of a certificate, or an image of its URL.
 pub fn immutable() -> CacheControl {
-    CacheControl(vec![CacheDirective::Public, CacheDirective::MaxAge(31_536_000)])
+    CacheControl(vec![
+        CacheDirective::Public,
+        CacheDirective::MaxAge(31_536_000),
+    ])
 }
 
 /// A response that depends on the moment (status can change).

@@ -72,7 +72,11 @@ fn first_known_language(accept_language: &str) -> Option<Lang> {
             let mut parts = item.trim().split(';');
             let tag = parts.next()?.trim().to_ascii_lowercase();
             let quality = parts
-                .find_map(|p| p.trim().strip_prefix("q=").and_then(|q| q.parse::<f32>().ok()))
+                .find_map(|p| {
+                    p.trim()
+                        .strip_prefix("q=")
+                        .and_then(|q| q.parse::<f32>().ok())
+                })
                 .unwrap_or(1.0);
             let lang = if tag.starts_with("zh") {
                 Lang::Zh
@@ -135,8 +139,14 @@ mod tests {
 
     #[test]
     fn accept_language_picks_the_best_known_language() {
-        assert_eq!(first_known_language("en-GB,en;q=0.9,zh;q=0.8"), Some(Lang::En));
-        assert_eq!(first_known_language("fr,zh-CN;q=0.9,en;q=0.5"), Some(Lang::Zh));
+        assert_eq!(
+            first_known_language("en-GB,en;q=0.9,zh;q=0.8"),
+            Some(Lang::En)
+        );
+        assert_eq!(
+            first_known_language("fr,zh-CN;q=0.9,en;q=0.5"),
+            Some(Lang::Zh)
+        );
         assert_eq!(first_known_language("de"), None);
     }
 }

@@ -17,7 +17,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 async fn did_document(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let keys = state.run(trusted_keys).await?;
     let document = keys::did_document(&state.issuing.issuer.id, &keys);
-    Ok(HttpResponse::Ok().content_type("application/did+json").json(document))
+    Ok(HttpResponse::Ok()
+        .content_type("application/did+json")
+        .json(document))
 }
 
 async fn healthz() -> HttpResponse {

@@ -13,8 +13,16 @@ use super::{AppState, get_or_head};
 use crate::footprint::{self, FieldError, FootprintReport};
 
 /// The crops of the method, in the order the form lists them.
-const CROPS: &[&str] =
-    &["chestnut", "apple", "honey", "tomato", "chinese_cabbage", "maize", "wheat", "rice"];
+const CROPS: &[&str] = &[
+    "chestnut",
+    "apple",
+    "honey",
+    "tomato",
+    "chinese_cabbage",
+    "maize",
+    "wheat",
+    "rice",
+];
 
 /// Numeric fields the form offers, with their labels (zh, en).
 const FORM_FIELDS: &[(&str, &str, &str)] = &[
@@ -22,25 +30,42 @@ const FORM_FIELDS: &[(&str, &str, &str)] = &[
     ("hives", "蜂箱数（蜂蜜）", "Hives (honey only)"),
     ("yield_kg", "产量（千克）", "Yield (kg)"),
     ("urea_kg", "尿素（千克）", "Urea (kg of product)"),
-    ("synthetic_n_other_kg", "其他化肥氮（千克氮）", "Other synthetic N (kg N)"),
+    (
+        "synthetic_n_other_kg",
+        "其他化肥氮（千克氮）",
+        "Other synthetic N (kg N)",
+    ),
     ("p2o5_kg", "磷肥（千克 P2O5）", "Phosphate (kg P2O5)"),
     ("k2o_kg", "钾肥（千克 K2O）", "Potash (kg K2O)"),
-    ("organic_n_kg", "有机肥氮（千克氮）", "Manure or compost N (kg N)"),
-    ("crop_residue_n_kg", "秸秆还田氮（千克氮）", "Crop residue N (kg N)"),
+    (
+        "organic_n_kg",
+        "有机肥氮（千克氮）",
+        "Manure or compost N (kg N)",
+    ),
+    (
+        "crop_residue_n_kg",
+        "秸秆还田氮（千克氮）",
+        "Crop residue N (kg N)",
+    ),
     ("diesel_l", "柴油（升）", "Diesel (L)"),
     ("gasoline_l", "汽油（升）", "Gasoline (L)"),
     ("electricity_kwh", "电（千瓦时）", "Electricity (kWh)"),
     ("plastic_film_kg", "地膜（千克）", "Plastic mulch film (kg)"),
-    ("compost_feedstock_on_farm_kg_dm", "农场堆肥原料（千克干物质）", "On-farm compost feedstock (kg DM)"),
+    (
+        "compost_feedstock_on_farm_kg_dm",
+        "农场堆肥原料（千克干物质）",
+        "On-farm compost feedstock (kg DM)",
+    ),
 ];
 
 /// `/` and `/calculator`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/").route(get_or_head().to(home))).service(
-        web::resource("/calculator")
-            .route(get_or_head().to(calculator_form))
-            .route(web::post().to(calculator_result)),
-    );
+    cfg.service(web::resource("/").route(get_or_head().to(home)))
+        .service(
+            web::resource("/calculator")
+                .route(get_or_head().to(calculator_form))
+                .route(web::post().to(calculator_result)),
+        );
 }
 
 #[derive(Template)]
@@ -51,7 +76,10 @@ struct HomePage {
 }
 
 async fn home(state: web::Data<AppState>, request: HttpRequest) -> Result<HttpResponse, ApiError> {
-    let page = HomePage { lang: Lang::of_request(&request), issuer: state.issuing.issuer.name.clone() };
+    let page = HomePage {
+        lang: Lang::of_request(&request),
+        issuer: state.issuing.issuer.name.clone(),
+    };
     render(StatusCode::OK, &page)
 }
 
@@ -88,7 +116,10 @@ struct ResultSummary {
 
 async fn calculator_form(request: HttpRequest) -> Result<HttpResponse, ApiError> {
     let lang = Lang::of_request(&request);
-    render(StatusCode::OK, &calculator_page(lang, &BTreeMap::new(), Vec::new(), None))
+    render(
+        StatusCode::OK,
+        &calculator_page(lang, &BTreeMap::new(), Vec::new(), None),
+    )
 }
 
 async fn calculator_result(
@@ -102,7 +133,10 @@ async fn calculator_result(
     match outcome {
         Ok(parsed) => {
             let report = footprint::calculate(&parsed).report();
-            render(StatusCode::OK, &calculator_page(lang, &form, Vec::new(), Some(&report)))
+            render(
+                StatusCode::OK,
+                &calculator_page(lang, &form, Vec::new(), Some(&report)),
+            )
         }
         Err(errors) => {
             let page = calculator_page(lang, &form, errors, None);
@@ -134,7 +168,11 @@ fn request_from_form(form: &BTreeMap<String, String>) -> Result<Value, Vec<Field
             }),
         }
     }
-    if errors.is_empty() { Ok(Value::Object(request)) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(Value::Object(request))
+    } else {
+        Err(errors)
+    }
 }
 
 fn calculator_page(
@@ -146,7 +184,10 @@ fn calculator_page(
     let chosen = form.get("crop").map(String::as_str).unwrap_or("chestnut");
     CalculatorPage {
         lang,
-        crops: CROPS.iter().map(|crop| (*crop, crop_name(lang, crop), *crop == chosen)).collect(),
+        crops: CROPS
+            .iter()
+            .map(|crop| (*crop, crop_name(lang, crop), *crop == chosen))
+            .collect(),
         fields: FORM_FIELDS
             .iter()
             .map(|(name, zh, en)| FormField {
@@ -170,12 +211,19 @@ fn summary(lang: Lang, report: &FootprintReport) -> ResultSummary {
         lines: report
             .by_source_co2e_kg
             .iter()
-            .map(|(source, co2e)| ResultLine { source: source.id().to_owned(), co2e_kg: figure(*co2e) })
+            .map(|(source, co2e)| ResultLine {
+                source: source.id().to_owned(),
+                co2e_kg: figure(*co2e),
+            })
             .collect(),
     }
 }
 
 fn render(status: StatusCode, page: &impl Template) -> Result<HttpResponse, ApiError> {
-    let html = page.render().map_err(|e| ApiError::Internal(format!("template: {e}")))?;
-    Ok(HttpResponse::build(status).content_type("text/html; charset=utf-8").body(html))
+    let html = page
+        .render()
+        .map_err(|e| ApiError::Internal(format!("template: {e}")))?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(html))
 }

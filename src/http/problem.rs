@@ -3,8 +3,8 @@
 
 use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::ServiceResponse;
-use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::StatusCode;
+use actix_web::http::header::{self, HeaderValue};
 use actix_web::middleware::{ErrorHandlerResponse, ErrorHandlers};
 use actix_web::{HttpRequest, HttpResponse, ResponseError};
 use serde::Serialize;
@@ -164,7 +164,9 @@ fn problem_response(
         detail: detail.to_owned(),
         errors,
     };
-    HttpResponse::build(status).content_type(PROBLEM_JSON).json(problem)
+    HttpResponse::build(status)
+        .content_type(PROBLEM_JSON)
+        .json(problem)
 }
 
 /// The answer for a path no route matches.
@@ -183,7 +185,9 @@ pub fn problem_for_plain_errors<B: MessageBody + 'static>() -> ErrorHandlers<B> 
             content_type.is_some_and(|value| value.as_bytes().starts_with(PROBLEM_JSON.as_bytes()));
         let chosen_by_handler = content_type.is_some() && response.response().error().is_none();
         if is_problem || chosen_by_handler {
-            return Ok(ErrorHandlerResponse::Response(response.map_into_left_body()));
+            return Ok(ErrorHandlerResponse::Response(
+                response.map_into_left_body(),
+            ));
         }
         let status = response.status();
         let detail = response
@@ -198,13 +202,17 @@ pub fn problem_for_plain_errors<B: MessageBody + 'static>() -> ErrorHandlers<B> 
             "detail": detail,
         });
         let (request, old) = response.into_parts();
-        let mut replaced = HttpResponse::build(status).content_type(PROBLEM_JSON).json(body);
+        let mut replaced = HttpResponse::build(status)
+            .content_type(PROBLEM_JSON)
+            .json(body);
         for (name, value) in old.headers() {
             if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
                 replaced.headers_mut().insert(name.clone(), value.clone());
             }
         }
         let replaced: HttpResponse<BoxBody> = replaced;
-        Ok(ErrorHandlerResponse::Response(ServiceResponse::new(request, replaced).map_into_right_body()))
+        Ok(ErrorHandlerResponse::Response(
+            ServiceResponse::new(request, replaced).map_into_right_body(),
+        ))
     })
 }

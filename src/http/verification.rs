@@ -62,12 +62,17 @@ async fn verify(
     let code = match path.parse::<CertificateCode>() {
         Ok(code) => code,
         Err(error) if wants_json => {
-            return Err(ApiError::BadRequest { field: "code".into(), detail: error.to_string() });
+            return Err(ApiError::BadRequest {
+                field: "code".into(),
+                detail: error.to_string(),
+            });
         }
         Err(_) => return page(StatusCode::BAD_REQUEST, unknown_page(lang, &path)),
     };
 
-    let outcome = state.run(move |conn| workflow::verify_stored(conn, code, now_seconds())).await;
+    let outcome = state
+        .run(move |conn| workflow::verify_stored(conn, code, now_seconds()))
+        .await;
     match (outcome, wants_json) {
         (Ok(result), true) => Ok(HttpResponse::Ok().insert_header(no_store()).json(result)),
         (Ok(result), false) => page(StatusCode::OK, buyer_page(lang, &result)),
@@ -88,16 +93,20 @@ fn accepts_json(request: &HttpRequest) -> bool {
 }
 
 fn unknown_json(code: CertificateCode) -> HttpResponse {
-    HttpResponse::NotFound().insert_header(no_store()).json(json!({
-        "status": VerificationStatus::Unknown,
-        "reason": "no certificate with this code was issued here",
-        "checked_at": now_seconds(),
-        "code": code.to_string(),
-    }))
+    HttpResponse::NotFound()
+        .insert_header(no_store())
+        .json(json!({
+            "status": VerificationStatus::Unknown,
+            "reason": "no certificate with this code was issued here",
+            "checked_at": now_seconds(),
+            "code": code.to_string(),
+        }))
 }
 
 fn page(status: StatusCode, page: BuyerPage) -> Result<HttpResponse, ApiError> {
-    let html = page.render().map_err(|e| ApiError::Internal(format!("template: {e}")))?;
+    let html = page
+        .render()
+        .map_err(|e| ApiError::Internal(format!("template: {e}")))?;
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header(no_store())
@@ -135,7 +144,11 @@ fn buyer_page(lang: Lang, result: &VerificationResult) -> BuyerPage {
 
 fn claim(lang: Lang, document: &Value, code: &str) -> Claim {
     let text = |pointer: &str| -> String {
-        document.pointer(pointer).and_then(Value::as_str).unwrap_or("–").to_owned()
+        document
+            .pointer(pointer)
+            .and_then(Value::as_str)
+            .unwrap_or("–")
+            .to_owned()
     };
     let subject = "/credentialSubject";
     Claim {
@@ -143,8 +156,16 @@ fn claim(lang: Lang, document: &Value, code: &str) -> Claim {
         crop: crop_name(lang, &text(&format!("{subject}/product/crop"))),
         lot: text(&format!("{subject}/product/lot")),
         farm: text(&format!("{subject}/farm/name")),
-        place: format!("{}, {}", text(&format!("{subject}/farm/village")), text(&format!("{subject}/farm/region"))),
-        harvest: format!("{} – {}", text(&format!("{subject}/harvest/start")), text(&format!("{subject}/harvest/end"))),
+        place: format!(
+            "{}, {}",
+            text(&format!("{subject}/farm/village")),
+            text(&format!("{subject}/farm/region"))
+        ),
+        harvest: format!(
+            "{} – {}",
+            text(&format!("{subject}/harvest/start")),
+            text(&format!("{subject}/harvest/end"))
+        ),
         gross_per_kg: text(&format!("{subject}/footprint/gross_kg_co2e_per_kg")),
         net_per_kg: text(&format!("{subject}/footprint/net_kg_co2e_per_kg")),
         tier: tier_name(lang, &text(&format!("{subject}/label/tier"))),

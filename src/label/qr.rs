@@ -29,7 +29,10 @@ pub fn verification_url(public_base_url: &str, code: CertificateCode) -> String 
 }
 
 fn encode(url: &str) -> Result<QrCode, QrError> {
-    Ok(QrCode::with_error_correction_level(url.as_bytes(), EcLevel::Q)?)
+    Ok(QrCode::with_error_correction_level(
+        url.as_bytes(),
+        EcLevel::Q,
+    )?)
 }
 
 /// The code as an SVG document, scalable for print.

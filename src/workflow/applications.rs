@@ -9,9 +9,7 @@ use uuid::Uuid;
 use super::{Actor, IssuerContext, WorkflowError, require_role, utc};
 use crate::accounts::Role;
 use crate::application::{ApplicationInput, ApplicationStatus, HarvestPeriod, Product};
-use crate::certificate::{
-    CertificateClaim, CertificateCode, FarmIdentity, unsigned_document,
-};
+use crate::certificate::{CertificateClaim, CertificateCode, FarmIdentity, unsigned_document};
 use crate::credential;
 use crate::db::applications::{self as rows, ApplicationFilter, ApplicationRow, AuditEventRow};
 use crate::db::certificates::{self as cert_rows, CertificateRow};
@@ -94,7 +92,9 @@ pub fn create_application(
     require_role(actor, &[Role::Farmer], "creating an application")?;
     let farm_id = input.farm_id.to_string();
     if !farms::is_member(conn, &farm_id, &actor.id.to_string())? {
-        return Err(WorkflowError::Forbidden(format!("you are not a member of farm {farm_id}")));
+        return Err(WorkflowError::Forbidden(format!(
+            "you are not a member of farm {farm_id}"
+        )));
     }
 
     let row = new_application_row(actor, &input, now)?;
@@ -181,8 +181,8 @@ fn visible_row(
 ) -> Result<ApplicationRow, WorkflowError> {
     let row = rows::find_application(conn, &id.to_string())?
         .ok_or(WorkflowError::NotFound("application"))?;
-    let hidden = actor.role == Role::Farmer
-        && !farms::is_member(conn, &row.farm_id, &actor.id.to_string())?;
+    let hidden =
+        actor.role == Role::Farmer && !farms::is_member(conn, &row.farm_id, &actor.id.to_string())?;
     if hidden {
         return Err(WorkflowError::NotFound("application"));
     }
@@ -222,7 +222,10 @@ pub fn reject_application(
         let next = stored_status(&row)?.reject()?;
         let decision = Some((actor_id.as_str(), Some(reason)));
         rows::update_status(conn, &row.id, next.as_str(), now.naive_utc(), decision)?;
-        rows::record_event(conn, &event(&row.id, None, actor, "rejected", Some(reason), now))?;
+        rows::record_event(
+            conn,
+            &event(&row.id, None, actor, "rejected", Some(reason), now),
+        )?;
         Ok(())
     })?;
     get_application(conn, actor, id)
@@ -266,7 +269,11 @@ fn sign_certificate(
 ) -> Result<CertificateRow, WorkflowError> {
     let (valid_from, valid_until) = validity(approval, now)?;
     let farm = farms::find_farm(conn, &row.farm_id)?.ok_or(WorkflowError::NotFound("farm"))?;
-    let farm = FarmIdentity { name: farm.name, village: farm.village, region: farm.region };
+    let farm = FarmIdentity {
+        name: farm.name,
+        village: farm.village,
+        region: farm.region,
+    };
     let report: FootprintReport = serde_json::from_str(&row.result_json)
         .map_err(|e| StorageError::Corrupt(format!("stored footprint: {e}")))?;
     let certificate_id = Uuid::new_v4();
@@ -279,7 +286,10 @@ fn sign_certificate(
         valid_until,
         product: &product_of(row),
         farm: &farm,
-        harvest: &HarvestPeriod { start: row.harvest_start, end: row.harvest_end },
+        harvest: &HarvestPeriod {
+            start: row.harvest_start,
+            end: row.harvest_end,
+        },
         footprint: &report,
         input_sha256: &row.input_sha256,
         audited_by: &actor.name,
@@ -306,9 +316,13 @@ fn validity(
     now: DateTime<Utc>,
 ) -> Result<(DateTime<Utc>, DateTime<Utc>), WorkflowError> {
     let from = approval.valid_from.unwrap_or(now);
-    let until = approval.valid_until.unwrap_or(from + Duration::days(DEFAULT_VALIDITY_DAYS));
+    let until = approval
+        .valid_until
+        .unwrap_or(from + Duration::days(DEFAULT_VALIDITY_DAYS));
     if until <= from {
-        return Err(WorkflowError::Conflict("valid_until must be after valid_from".into()));
+        return Err(WorkflowError::Conflict(
+            "valid_until must be after valid_from".into(),
+        ));
     }
     Ok((from, until))
 }
@@ -323,9 +337,9 @@ fn product_of(row: &ApplicationRow) -> Product {
 }
 
 fn stored_status(row: &ApplicationRow) -> Result<ApplicationStatus, StorageError> {
-    row.status.parse().map_err(|e: crate::application::UnknownStatus| {
-        StorageError::Corrupt(e.to_string())
-    })
+    row.status
+        .parse()
+        .map_err(|e: crate::application::UnknownStatus| StorageError::Corrupt(e.to_string()))
 }
 
 fn event(
@@ -358,7 +372,10 @@ fn view(conn: &mut DbConnection, row: ApplicationRow) -> Result<ApplicationView,
         farm_id: db::stored_uuid(&row.farm_id)?,
         status: stored_status(&row)?,
         product: product_of(&row),
-        harvest: HarvestPeriod { start: row.harvest_start, end: row.harvest_end },
+        harvest: HarvestPeriod {
+            start: row.harvest_start,
+            end: row.harvest_end,
+        },
         activity: serde_json::from_str(&row.activity_json).map_err(|e| corrupt("activity", e))?,
         result: serde_json::from_str(&row.result_json).map_err(|e| corrupt("result", e))?,
         method_id: row.method_id,
@@ -391,4 +408,3 @@ pub fn with_urls(mut view: ApplicationView, public_base_url: &str) -> Applicatio
     }
     view
 }
-

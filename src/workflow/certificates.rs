@@ -72,7 +72,11 @@ pub fn find_certificate(
     let document = serde_json::from_str(&row.document)
         .map_err(|e| StorageError::Corrupt(format!("certificate document: {e}")))?;
     let revocation = rows::find_revocation(conn, &row.id)?;
-    Ok(StoredCertificate { row, document, revocation })
+    Ok(StoredCertificate {
+        row,
+        document,
+        revocation,
+    })
 }
 
 /// Every key the issuer has published, for checking signatures.
@@ -98,8 +102,19 @@ pub fn verify_stored(
 ) -> Result<VerificationResult, WorkflowError> {
     let stored = find_certificate(conn, code.uuid())?;
     let keys = trusted_keys(conn)?;
-    let verdict = evaluate(&stored.document, Some(&keys), stored.revocation.is_some(), now);
-    Ok(result(verdict, code, stored.document, stored.revocation, now))
+    let verdict = evaluate(
+        &stored.document,
+        Some(&keys),
+        stored.revocation.is_some(),
+        now,
+    );
+    Ok(result(
+        verdict,
+        code,
+        stored.document,
+        stored.revocation,
+        now,
+    ))
 }
 
 /// Verifies a certificate document handed in by a caller, against this issuer's keys and
@@ -162,7 +177,9 @@ pub fn revoke_certificate(
     db::write_transaction(conn, |conn| -> Result<_, WorkflowError> {
         let stored = find_certificate(conn, id)?;
         if stored.revocation.is_some() {
-            return Err(WorkflowError::Conflict("this certificate is already revoked".into()));
+            return Err(WorkflowError::Conflict(
+                "this certificate is already revoked".into(),
+            ));
         }
         let revocation = RevocationRow {
             certificate_id: stored.row.id.clone(),
@@ -172,7 +189,10 @@ pub fn revoke_certificate(
         };
         rows::insert_revocation(conn, &revocation)?;
         application_rows::record_event(conn, &revoked_event(&stored.row, actor, reason, now))?;
-        Ok(RevocationSummary { revoked_at: now, reason: reason.to_owned() })
+        Ok(RevocationSummary {
+            revoked_at: now,
+            reason: reason.to_owned(),
+        })
     })
 }
 

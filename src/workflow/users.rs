@@ -48,7 +48,9 @@ pub fn create_user(
         created_at: now.naive_utc(),
     };
     if user.name.is_empty() {
-        return Err(WorkflowError::Conflict("a user needs a non-empty name".into()));
+        return Err(WorkflowError::Conflict(
+            "a user needs a non-empty name".into(),
+        ));
     }
 
     let farm_id = db::write_transaction(conn, |conn| -> Result<_, WorkflowError> {
@@ -61,8 +63,16 @@ pub fn create_user(
         Ok(farm_id)
     })?;
 
-    let actor = Actor { id: db::stored_uuid(&user.id)?, name: user.name, role };
-    Ok(CreatedUser { actor, farm_id, token: token.secret })
+    let actor = Actor {
+        id: db::stored_uuid(&user.id)?,
+        name: user.name,
+        role,
+    };
+    Ok(CreatedUser {
+        actor,
+        farm_id,
+        token: token.secret,
+    })
 }
 
 fn token_row(user_id: &str, token: &NewToken, now: DateTime<Utc>) -> TokenRow {
@@ -111,12 +121,22 @@ pub fn authenticate(
     let Some(user) = users::find_user_by_token(conn, &hash, now.naive_utc())? else {
         return Ok(None);
     };
-    let role = user.role.parse::<Role>().map_err(|e| StorageError::Corrupt(e.to_string()))?;
-    Ok(Some(Actor { id: db::stored_uuid(&user.id)?, name: user.name, role }))
+    let role = user
+        .role
+        .parse::<Role>()
+        .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+    Ok(Some(Actor {
+        id: db::stored_uuid(&user.id)?,
+        name: user.name,
+        role,
+    }))
 }
 
 /// The farms an actor may see: their own for a farmer, all for auditors and admins.
-pub fn visible_farms(conn: &mut DbConnection, actor: &Actor) -> Result<Vec<FarmRow>, WorkflowError> {
+pub fn visible_farms(
+    conn: &mut DbConnection,
+    actor: &Actor,
+) -> Result<Vec<FarmRow>, WorkflowError> {
     let farms = match actor.role {
         Role::Farmer => farms::farms_of_member(conn, &actor.id.to_string())?,
         Role::Auditor | Role::Admin => farms::all_farms(conn)?,

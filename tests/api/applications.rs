@@ -13,19 +13,42 @@ async fn a_farmer_sees_only_their_own_farms_and_applications() {
     let app = spawn_app().await;
     let (farmer, _) = app.farmer_and_auditor();
     let neighbour = app.add_user("Li Xiuying", Role::Farmer, Some("Apple Orchard"));
-    let created = app.create_application(&farmer, &chestnut_application(&farmer)).await;
+    let created = app
+        .create_application(&farmer, &chestnut_application(&farmer))
+        .await;
     let id = created["id"].as_str().expect("id");
 
-    let farms: Value = app.get("/api/v1/farms", Some(&neighbour.token)).await.json().await.expect("json");
+    let farms: Value = app
+        .get("/api/v1/farms", Some(&neighbour.token))
+        .await
+        .json()
+        .await
+        .expect("json");
     assert_eq!(farms["farms"].as_array().expect("list").len(), 1);
     assert_eq!(farms["farms"][0]["name"], "Apple Orchard");
 
-    let listed: Value = app.get("/api/v1/applications", Some(&neighbour.token)).await.json().await.expect("json");
+    let listed: Value = app
+        .get("/api/v1/applications", Some(&neighbour.token))
+        .await
+        .json()
+        .await
+        .expect("json");
     assert_eq!(listed["applications"], json!([]));
-    let hidden = app.get(&format!("/api/v1/applications/{id}"), Some(&neighbour.token)).await;
+    let hidden = app
+        .get(
+            &format!("/api/v1/applications/{id}"),
+            Some(&neighbour.token),
+        )
+        .await;
     assert_problem(hidden, StatusCode::NOT_FOUND).await;
 
-    let foreign_farm = app.post_json("/api/v1/applications", &chestnut_application(&farmer), Some(&neighbour.token)).await;
+    let foreign_farm = app
+        .post_json(
+            "/api/v1/applications",
+            &chestnut_application(&farmer),
+            Some(&neighbour.token),
+        )
+        .await;
     assert_problem(foreign_farm, StatusCode::FORBIDDEN).await;
 }
 
@@ -33,18 +56,33 @@ async fn a_farmer_sees_only_their_own_farms_and_applications() {
 async fn only_auditors_approve_and_only_submitted_applications() {
     let app = spawn_app().await;
     let (farmer, auditor) = app.farmer_and_auditor();
-    let created = app.create_application(&farmer, &chestnut_application(&farmer)).await;
+    let created = app
+        .create_application(&farmer, &chestnut_application(&farmer))
+        .await;
     let id = created["id"].as_str().expect("id");
 
     let too_early = app.act(id, "approve", &json!({}), &auditor.token).await;
     let problem = assert_problem(too_early, StatusCode::CONFLICT).await;
-    assert!(problem["detail"].as_str().expect("detail").contains("draft"));
+    assert!(
+        problem["detail"]
+            .as_str()
+            .expect("detail")
+            .contains("draft")
+    );
 
     app.act(id, "submit", &json!({}), &farmer.token).await;
     let own_approval = app.act(id, "approve", &json!({}), &farmer.token).await;
     assert_problem(own_approval, StatusCode::FORBIDDEN).await;
 
-    let listed: Value = app.get("/api/v1/applications?status=submitted", Some(&auditor.token)).await.json().await.expect("json");
+    let listed: Value = app
+        .get(
+            "/api/v1/applications?status=submitted",
+            Some(&auditor.token),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
     assert_eq!(listed["applications"][0]["id"], created["id"]);
 
     let approved = app.act(id, "approve", &json!({}), &auditor.token).await;
@@ -57,7 +95,9 @@ async fn only_auditors_approve_and_only_submitted_applications() {
 async fn a_rejection_needs_a_reason_and_issues_nothing() {
     let app = spawn_app().await;
     let (farmer, auditor) = app.farmer_and_auditor();
-    let created = app.create_application(&farmer, &chestnut_application(&farmer)).await;
+    let created = app
+        .create_application(&farmer, &chestnut_application(&farmer))
+        .await;
     let id = created["id"].as_str().expect("id");
     app.act(id, "submit", &json!({}), &farmer.token).await;
 
@@ -65,7 +105,14 @@ async fn a_rejection_needs_a_reason_and_issues_nothing() {
     let problem = assert_problem(without_reason, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(problem["errors"][0]["field"], "reason");
 
-    let rejected = app.act(id, "reject", &json!({"reason": "meter photo missing"}), &auditor.token).await;
+    let rejected = app
+        .act(
+            id,
+            "reject",
+            &json!({"reason": "meter photo missing"}),
+            &auditor.token,
+        )
+        .await;
     let rejected: Value = rejected.json().await.expect("json");
     assert_eq!(rejected["status"], "rejected");
     assert_eq!(rejected["decision_reason"], "meter photo missing");
@@ -80,16 +127,26 @@ async fn a_revoked_certificate_verifies_as_revoked() {
     let code = approved["certificate"]["code"].as_str().expect("code");
     let path = format!("/api/v1/certificates/{code}/revoke");
 
-    let by_farmer = app.post_json(&path, &json!({"reason": "mine"}), Some(&farmer.token)).await;
+    let by_farmer = app
+        .post_json(&path, &json!({"reason": "mine"}), Some(&farmer.token))
+        .await;
     assert_problem(by_farmer, StatusCode::FORBIDDEN).await;
-    let revoked = app.post_json(&path, &json!({"reason": "hive count wrong"}), Some(&auditor.token)).await;
+    let revoked = app
+        .post_json(
+            &path,
+            &json!({"reason": "hive count wrong"}),
+            Some(&auditor.token),
+        )
+        .await;
     assert_eq!(revoked.status(), StatusCode::OK);
 
     let url = approved["certificate"]["verify_url"].as_str().expect("url");
     let result: Value = app.get_json_url(url).await.json().await.expect("json");
     assert_eq!(result["status"], "revoked");
     assert_eq!(result["revocation"]["reason"], "hive count wrong");
-    let again = app.post_json(&path, &json!({"reason": "twice"}), Some(&auditor.token)).await;
+    let again = app
+        .post_json(&path, &json!({"reason": "twice"}), Some(&auditor.token))
+        .await;
     assert_problem(again, StatusCode::CONFLICT).await;
 }
 
@@ -98,7 +155,10 @@ async fn a_certificate_altered_in_the_database_verifies_as_signature_invalid() {
     let app = spawn_app().await;
     let (farmer, auditor) = app.farmer_and_auditor();
     let approved = app.issue(&farmer, &auditor).await;
-    let certificate_id = approved["certificate"]["id"].as_str().expect("id").to_owned();
+    let certificate_id = approved["certificate"]["id"]
+        .as_str()
+        .expect("id")
+        .to_owned();
 
     let mut conn = app.state.pool.get().expect("connection");
     let stored: String = certificates::table
@@ -116,7 +176,13 @@ async fn a_certificate_altered_in_the_database_verifies_as_signature_invalid() {
     let result: Value = app.get_json_url(url).await.json().await.expect("json");
     assert_eq!(result["status"], "signature_invalid");
 
-    let posted = app.post_json("/api/v1/verify", &serde_json::from_str::<Value>(&tampered).expect("json"), None).await;
+    let posted = app
+        .post_json(
+            "/api/v1/verify",
+            &serde_json::from_str::<Value>(&tampered).expect("json"),
+            None,
+        )
+        .await;
     let posted: Value = posted.json().await.expect("json");
     assert_eq!(posted["status"], "signature_invalid");
 }
@@ -124,9 +190,16 @@ async fn a_certificate_altered_in_the_database_verifies_as_signature_invalid() {
 /// Changes the last digit of the gross footprint per kg, keeping the document well-formed.
 pub fn change_one_digit_of_the_footprint(document: &str) -> String {
     let mut value: Value = serde_json::from_str(document).expect("json");
-    let gross = value["credentialSubject"]["footprint"]["gross_kg_co2e_per_kg"].as_str().expect("decimal").to_owned();
+    let gross = value["credentialSubject"]["footprint"]["gross_kg_co2e_per_kg"]
+        .as_str()
+        .expect("decimal")
+        .to_owned();
     let last = gross.chars().last().expect("digit");
-    let changed_digit = if last == '9' { '8' } else { char::from(last as u8 + 1) };
+    let changed_digit = if last == '9' {
+        '8'
+    } else {
+        char::from(last as u8 + 1)
+    };
     let changed = format!("{}{changed_digit}", &gross[..gross.len() - 1]);
     value["credentialSubject"]["footprint"]["gross_kg_co2e_per_kg"] = json!(changed);
     value.to_string()

@@ -41,7 +41,12 @@ pub async fn spawn_app() -> TestApp {
     let state = application.state().clone();
     tokio::spawn(application.run_until_stopped());
 
-    TestApp { address, state, client: Client::new(), folder }
+    TestApp {
+        address,
+        state,
+        client: Client::new(),
+        folder,
+    }
 }
 
 impl TestApp {
@@ -58,8 +63,12 @@ impl TestApp {
             region: "Miyun District, Beijing".to_owned(),
         });
         let mut conn = self.state.pool.get().expect("connection");
-        let created = create_user(&mut conn, name, role, spec.as_ref(), now_seconds()).expect("user");
-        TestUser { token: created.token, farm_id: created.farm_id.map(|id| id.to_string()) }
+        let created =
+            create_user(&mut conn, name, role, spec.as_ref(), now_seconds()).expect("user");
+        TestUser {
+            token: created.token,
+            farm_id: created.farm_id.map(|id| id.to_string()),
+        }
     }
 
     /// A farmer with a farm, and an auditor.
@@ -71,7 +80,10 @@ impl TestApp {
 
     /// `POST {path}` with a JSON body and optional token.
     pub async fn post_json(&self, path: &str, body: &Value, token: Option<&str>) -> Response {
-        let mut request = self.client.post(format!("{}{path}", self.address)).json(body);
+        let mut request = self
+            .client
+            .post(format!("{}{path}", self.address))
+            .json(body);
         if let Some(token) = token {
             request = request.bearer_auth(token);
         }
@@ -100,34 +112,59 @@ impl TestApp {
 
     /// `GET` a full URL asking for JSON.
     pub async fn get_json_url(&self, url: &str) -> Response {
-        self.client.get(url).header("Accept", "application/json").send().await.expect("sent")
+        self.client
+            .get(url)
+            .header("Accept", "application/json")
+            .send()
+            .await
+            .expect("sent")
     }
 
     /// `POST /api/v1/footprints/calculate`.
     pub async fn calculate(&self, body: &Value) -> Response {
-        self.post_json("/api/v1/footprints/calculate", body, None).await
+        self.post_json("/api/v1/footprints/calculate", body, None)
+            .await
     }
 
     /// Creates a draft application and returns its JSON.
     pub async fn create_application(&self, farmer: &TestUser, body: &Value) -> Value {
-        let response = self.post_json("/api/v1/applications", body, Some(&farmer.token)).await;
-        assert_eq!(response.status(), StatusCode::CREATED, "create: {:?}", response.text().await);
+        let response = self
+            .post_json("/api/v1/applications", body, Some(&farmer.token))
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::CREATED,
+            "create: {:?}",
+            response.text().await
+        );
         response.json().await.expect("json")
     }
 
     /// `POST /api/v1/applications/{id}/{action}`.
     pub async fn act(&self, id: &str, action: &str, body: &Value, token: &str) -> Response {
-        self.post_json(&format!("/api/v1/applications/{id}/{action}"), body, Some(token)).await
+        self.post_json(
+            &format!("/api/v1/applications/{id}/{action}"),
+            body,
+            Some(token),
+        )
+        .await
     }
 
     /// Creates, submits and approves an application; returns the approved application JSON.
     pub async fn issue(&self, farmer: &TestUser, auditor: &TestUser) -> Value {
-        let created = self.create_application(farmer, &chestnut_application(farmer)).await;
+        let created = self
+            .create_application(farmer, &chestnut_application(farmer))
+            .await;
         let id = created["id"].as_str().expect("id").to_owned();
         let submitted = self.act(&id, "submit", &json!({}), &farmer.token).await;
         assert_eq!(submitted.status(), StatusCode::OK);
         let approved = self.act(&id, "approve", &json!({}), &auditor.token).await;
-        assert_eq!(approved.status(), StatusCode::OK, "approve: {:?}", approved.text().await);
+        assert_eq!(
+            approved.status(),
+            StatusCode::OK,
+            "approve: {:?}",
+            approved.text().await
+        );
         approved.json().await.expect("json")
     }
 }
@@ -148,8 +185,14 @@ pub fn chestnut_application(farmer: &TestUser) -> Value {
 /// Asserts a problem+json response with this status, returning its body.
 pub async fn assert_problem(response: Response, status: StatusCode) -> Value {
     assert_eq!(response.status(), status);
-    let content_type = response.headers()["content-type"].to_str().expect("ascii").to_owned();
-    assert!(content_type.starts_with("application/problem+json"), "got {content_type}");
+    let content_type = response.headers()["content-type"]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    assert!(
+        content_type.starts_with("application/problem+json"),
+        "got {content_type}"
+    );
     let body: Value = response.json().await.expect("problem body is JSON");
     assert_eq!(body["status"], json!(status.as_u16()));
     body

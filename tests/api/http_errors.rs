@@ -11,7 +11,9 @@ async fn requests_without_a_valid_token_are_unauthorised() {
     let missing = app.get("/api/v1/applications", None).await;
     assert_eq!(missing.headers()["www-authenticate"], "Bearer");
     assert_problem(missing, StatusCode::UNAUTHORIZED).await;
-    let wrong = app.get("/api/v1/applications", Some("zl_not-a-token")).await;
+    let wrong = app
+        .get("/api/v1/applications", Some("zl_not-a-token"))
+        .await;
     assert_problem(wrong, StatusCode::UNAUTHORIZED).await;
 }
 
@@ -20,27 +22,65 @@ async fn malformed_bodies_ids_and_content_types_are_client_errors() {
     let app = spawn_app().await;
     let (farmer, _) = app.farmer_and_auditor();
 
-    let text = app.post_raw("/api/v1/footprints/calculate", "crop=maize", "text/plain").await;
+    let text = app
+        .post_raw("/api/v1/footprints/calculate", "crop=maize", "text/plain")
+        .await;
     assert_problem(text, StatusCode::UNSUPPORTED_MEDIA_TYPE).await;
-    let charset = app.post_raw("/api/v1/footprints/calculate", "{\"crop\":\"maize\"}", "application/json; charset=utf-8").await;
+    let charset = app
+        .post_raw(
+            "/api/v1/footprints/calculate",
+            "{\"crop\":\"maize\"}",
+            "application/json; charset=utf-8",
+        )
+        .await;
     assert_problem(charset, StatusCode::UNPROCESSABLE_ENTITY).await;
-    let truncated = app.post_raw("/api/v1/footprints/calculate", "{\"crop\":", "application/json").await;
+    let truncated = app
+        .post_raw(
+            "/api/v1/footprints/calculate",
+            "{\"crop\":",
+            "application/json",
+        )
+        .await;
     let problem = assert_problem(truncated, StatusCode::BAD_REQUEST).await;
     assert_eq!(problem["errors"][0]["code"], "invalid_json_or_non_finite");
 
-    let bad_id = app.act("not-a-uuid", "submit", &json!({}), &farmer.token).await;
+    let bad_id = app
+        .act("not-a-uuid", "submit", &json!({}), &farmer.token)
+        .await;
     assert_problem(bad_id, StatusCode::BAD_REQUEST).await;
-    let unknown_id = app.act("7d0f4a9e-3c1b-4e55-9b61-0f3a2c7e9d10", "submit", &json!({}), &farmer.token).await;
+    let unknown_id = app
+        .act(
+            "7d0f4a9e-3c1b-4e55-9b61-0f3a2c7e9d10",
+            "submit",
+            &json!({}),
+            &farmer.token,
+        )
+        .await;
     assert_problem(unknown_id, StatusCode::NOT_FOUND).await;
 
     let mut body = chestnut_application(&farmer);
     body["activity"]["yield_kg"] = json!("3600");
     body["harvest"]["start"] = json!("September");
-    let invalid = app.post_json("/api/v1/applications", &body, Some(&farmer.token)).await;
+    let invalid = app
+        .post_json("/api/v1/applications", &body, Some(&farmer.token))
+        .await;
     let problem = assert_problem(invalid, StatusCode::UNPROCESSABLE_ENTITY).await;
-    let fields: Vec<&str> = problem["errors"].as_array().expect("errors").iter().map(|e| e["field"].as_str().expect("field")).collect();
-    assert!(fields.contains(&"activity.yield_kg") && fields.contains(&"harvest.start"), "{fields:?}");
-    let listed: serde_json::Value = app.get("/api/v1/applications", Some(&farmer.token)).await.json().await.expect("json");
+    let fields: Vec<&str> = problem["errors"]
+        .as_array()
+        .expect("errors")
+        .iter()
+        .map(|e| e["field"].as_str().expect("field"))
+        .collect();
+    assert!(
+        fields.contains(&"activity.yield_kg") && fields.contains(&"harvest.start"),
+        "{fields:?}"
+    );
+    let listed: serde_json::Value = app
+        .get("/api/v1/applications", Some(&farmer.token))
+        .await
+        .json()
+        .await
+        .expect("json");
     assert_eq!(listed["applications"], json!([]), "nothing half-written");
 }
 
@@ -48,10 +88,17 @@ async fn malformed_bodies_ids_and_content_types_are_client_errors() {
 async fn unknown_paths_methods_and_codes_answer_clearly() {
     let app = spawn_app().await;
     assert_problem(app.get("/nowhere", None).await, StatusCode::NOT_FOUND).await;
-    let wrong_method = app.client.delete(format!("{}/api/v1/footprints/calculate", app.address)).send().await.expect("sent");
+    let wrong_method = app
+        .client
+        .delete(format!("{}/api/v1/footprints/calculate", app.address))
+        .send()
+        .await
+        .expect("sent");
     assert_problem(wrong_method, StatusCode::METHOD_NOT_ALLOWED).await;
 
-    let unknown = app.get_json_url(&format!("{}/v/{}", app.address, "0".repeat(26))).await;
+    let unknown = app
+        .get_json_url(&format!("{}/v/{}", app.address, "0".repeat(26)))
+        .await;
     assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
     let unknown: serde_json::Value = unknown.json().await.expect("json");
     assert_eq!(unknown["status"], "unknown");
@@ -64,7 +111,12 @@ async fn unknown_paths_methods_and_codes_answer_clearly() {
 async fn head_answers_wherever_get_does() {
     let app = spawn_app().await;
     for path in ["/healthz", "/.well-known/did.json", "/", "/calculator"] {
-        let response = app.client.head(format!("{}{path}", app.address)).send().await.expect("sent");
+        let response = app
+            .client
+            .head(format!("{}{path}", app.address))
+            .send()
+            .await
+            .expect("sent");
         assert_eq!(response.status(), StatusCode::OK, "{path}");
     }
 }
