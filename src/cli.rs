@@ -11,6 +11,7 @@ use clap::{Parser, Subcommand};
 use crate::accounts::Role;
 use crate::certificate::{VerificationStatus, evaluate};
 use crate::config::{DEFAULT_DATABASE_URL, Settings};
+use crate::footprint::{FootprintReport, format_significant};
 use crate::startup::{Application, open_database};
 use crate::workflow::now_seconds;
 use crate::workflow::users::{FarmSpec, create_user};
@@ -51,10 +52,15 @@ enum Command {
         #[arg(long)]
         at: Option<DateTime<Utc>>,
     },
-    /// Compute a footprint from a methodology request file and print the result as JSON.
+    /// Compute a footprint offline from a methodology request file; prints the same result as
+    /// `POST /api/v1/footprints/calculate` (JSON), or a readable table. Exits 1 if the request is
+    /// refused.
     Footprint {
         /// The request (methodology section 2), JSON.
         file: PathBuf,
+        /// Print a table for people instead of JSON.
+        #[arg(long)]
+        table: bool,
     },
 }
 
@@ -116,7 +122,7 @@ pub fn run(cli: Cli) -> ExitCode {
             add_user(&database_url, &name, role, farm.as_ref())
         }
         Command::Verify { file, keys, at } => verify(&file, keys.as_deref(), at),
-        Command::Footprint { file } => print_footprint(&file),
+        Command::Footprint { file, table } => print_footprint(&file, table),
     };
     outcome.unwrap_or_else(|error| {
         eprintln!("error: {error:#}");
@@ -193,12 +199,16 @@ fn verify(
     })
 }
 
-fn print_footprint(file: &Path) -> anyhow::Result<ExitCode> {
+fn print_footprint(file: &Path, table: bool) -> anyhow::Result<ExitCode> {
     let body = fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     match footprint::parse_request(&body) {
         Ok(request) => {
             let report = footprint::calculate(&request).report();
-            println!("{}", serde_json::to_string_pretty(&report)?);
+            if table {
+                print!("{}", footprint_table(&report));
+            } else {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(errors) => {
@@ -219,4 +229,64 @@ fn read_json(path: &Path) -> anyhow::Result<serde_json::Value> {
     let text =
         fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))
+}
+
+/// The report as a plain-text table: sources by gas, then the totals and the tier.
+pub fn footprint_table(report: &FootprintReport) -> String {
+    let figure = |value: f64| format_significant(value, 6);
+    let mut out = format!(
+        "{} ({}), {} GWP, crop {}\n\n{:<34} {:>12} {:>12} {:>12} {:>14} {:>12}\n",
+        report.method_id,
+        report.factor_set_id,
+        report.gwp_set,
+        report.crop,
+        "source",
+        "CO2 kg",
+        "CH4 kg",
+        "N2O kg",
+        "upstream kg",
+        "CO2e kg"
+    );
+    for line in &report.sources {
+        out += &format!(
+            "{:<34} {:>12} {:>12} {:>12} {:>14} {:>12}\n",
+            line.source.id(),
+            figure(line.co2_kg),
+            figure(line.ch4_kg),
+            figure(line.n2o_kg),
+            figure(line.upstream_co2e_kg),
+            figure(line.co2e_kg)
+        );
+    }
+    let rows = [
+        ("gross total, kg CO2e", figure(report.gross_total_kg_co2e)),
+        ("allocation factor", figure(report.allocation_factor)),
+        (
+            "gross per kg, kg CO2e/kg",
+            figure(report.gross_kg_co2e_per_kg),
+        ),
+        (
+            "removals per kg, kg CO2e/kg",
+            figure(report.removals_kg_co2e_per_kg),
+        ),
+        ("net per kg, kg CO2e/kg", figure(report.net_kg_co2e_per_kg)),
+        (
+            "benchmark, kg CO2e/kg",
+            figure(report.benchmark_kg_co2e_per_kg),
+        ),
+        ("tier", report.tier.id().to_owned()),
+    ];
+    out += "\n";
+    for (name, value) in rows {
+        out += &format!("{name:<34} {value}\n");
+    }
+    out += &format!("{:<34} {}\n", "rule", report.tier_rule);
+    if !report.provisional_factors.is_empty() {
+        out += &format!(
+            "{:<34} {}\n",
+            "provisional factors",
+            report.provisional_factors.join(", ")
+        );
+    }
+    out
 }

@@ -7,6 +7,7 @@
 //! figures). Rounding happens only in the report, so a tier never depends on how a figure is
 //! printed.
 
+mod catalogue;
 mod engine;
 mod errors;
 mod factors;
@@ -20,9 +21,10 @@ mod validate;
 #[cfg(test)]
 mod reference_cases;
 
+pub use catalogue::{CropRow, FactorRow, Methodology, TierRow, factor_rows, methodology};
 pub use engine::{FootprintResult, RemovalKind, RemovalLine, SourceEmission, TierRule, calculate};
 pub use errors::{ErrorCode, FieldError, InputErrorKind, InputErrors};
-pub use factors::{FACTOR_SET_ID, FactorSet, FactorStatus, METHOD_ID, factor_set};
+pub use factors::{FACTOR_SET_ID, FactorSet, FactorStatus, METHOD_ID, YieldBasis, factor_set};
 pub use ids::{CropId, GridFactorId, GwpSet, N2oEfMode, PreSeason, Source, Tier, WaterRegime};
 pub use json_body::parse_json_body;
 pub use report::{FootprintReport, format_significant};

@@ -6,6 +6,7 @@ pub mod certificates;
 pub mod footprints;
 pub mod i18n;
 pub mod identity;
+pub mod methodology;
 pub mod pages;
 pub mod problem;
 pub mod verification;
@@ -65,11 +66,13 @@ pub fn get_or_head() -> actix_web::Route {
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.app_data(web::PayloadConfig::new(MAX_JSON_BODY_BYTES))
         .configure(pages::routes)
+        .configure(methodology::page_routes)
         .configure(identity::routes)
         .configure(verification::routes)
         .service(
             web::scope("/api/v1")
                 .configure(footprints::routes)
+                .configure(methodology::api_routes)
                 .configure(applications::routes)
                 .configure(certificates::routes),
         )

@@ -219,7 +219,7 @@ fn summary(lang: Lang, report: &FootprintReport) -> ResultSummary {
     }
 }
 
-fn render(status: StatusCode, page: &impl Template) -> Result<HttpResponse, ApiError> {
+pub(super) fn render(status: StatusCode, page: &impl Template) -> Result<HttpResponse, ApiError> {
     let html = page
         .render()
         .map_err(|e| ApiError::Internal(format!("template: {e}")))?;

@@ -6,4 +6,5 @@ mod applications;
 mod cli;
 mod footprint_cases;
 mod http_errors;
+mod methodology;
 mod walking_skeleton;
