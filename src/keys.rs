@@ -3,10 +3,12 @@
 //! Keys are PKCS#8 PEM files (OpenSSL reads them) with mode 0600. The newest file is the active
 //! key. A key that others can read is refused, because anyone who copied it could issue labels.
 
+use std::collections::HashMap;
 use std::fs;
 use std::io::Write;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, Utc};
 use ed25519_dalek::SigningKey;
@@ -36,6 +38,9 @@ pub enum KeyError {
     /// A key file is not a PKCS#8 Ed25519 private key.
     #[error("key file {0} is not an Ed25519 PKCS#8 PEM key: {1}")]
     Unreadable(PathBuf, String),
+    /// The database names an active key whose file is not in the keys folder.
+    #[error("the active key {0} has no file in {1}; restore it or run `zerolabel keys rotate`")]
+    NotInFolder(String, PathBuf),
     /// No randomness could be had to make a key.
     #[error("could not create a key: {0}")]
     Generate(String),
@@ -86,18 +91,19 @@ pub fn load_or_create_active_key(dir: &Path, now: DateTime<Utc>) -> Result<Issue
         source,
     })?;
 
-    match newest_key_file(dir)? {
+    match key_files(dir)?.pop() {
         Some(path) => load_key(&path),
-        None => create_key(dir, now),
+        None => create_key_file(dir, now),
     }
 }
 
-fn newest_key_file(dir: &Path) -> Result<Option<PathBuf>, KeyError> {
+/// Every key file in `dir`, oldest first (the names sort by creation time).
+fn key_files(dir: &Path) -> Result<Vec<PathBuf>, KeyError> {
     let io_error = |source| KeyError::Io {
         path: dir.to_owned(),
         source,
     };
-    let mut key_files = Vec::new();
+    let mut files = Vec::new();
     for entry in fs::read_dir(dir).map_err(io_error)? {
         let path = entry.map_err(io_error)?.path();
         let name = path
@@ -105,11 +111,16 @@ fn newest_key_file(dir: &Path) -> Result<Option<PathBuf>, KeyError> {
             .and_then(|n| n.to_str())
             .unwrap_or_default();
         if name.starts_with(KEY_FILE_PREFIX) && name.ends_with(KEY_FILE_SUFFIX) {
-            key_files.push(path);
+            files.push(path);
         }
     }
-    key_files.sort();
-    Ok(key_files.pop())
+    files.sort();
+    Ok(files)
+}
+
+/// Loads every key file in `dir`, each checked for its permissions.
+pub fn load_all_keys(dir: &Path) -> Result<Vec<IssuerKey>, KeyError> {
+    key_files(dir)?.iter().map(|path| load_key(path)).collect()
 }
 
 fn load_key(path: &Path) -> Result<IssuerKey, KeyError> {
@@ -128,17 +139,19 @@ fn load_key(path: &Path) -> Result<IssuerKey, KeyError> {
     Ok(IssuerKey::from_signing_key(signing_key, path.to_owned()))
 }
 
-fn create_key(dir: &Path, now: DateTime<Utc>) -> Result<IssuerKey, KeyError> {
+/// Writes a new random key to `dir` (mode 0600, never overwriting a file).
+pub fn create_key_file(dir: &Path, now: DateTime<Utc>) -> Result<IssuerKey, KeyError> {
+    fs::create_dir_all(dir).map_err(|source| KeyError::Io {
+        path: dir.to_owned(),
+        source,
+    })?;
     let signing_key =
         credential::generate_signing_key().map_err(|e| KeyError::Generate(e.to_string()))?;
     let pem = credential::signing_key_to_pem(&signing_key)
         .map_err(|e| KeyError::Generate(e.to_string()))?;
 
-    let name = format!(
-        "{KEY_FILE_PREFIX}{}{KEY_FILE_SUFFIX}",
-        now.format("%Y%m%dT%H%M%SZ")
-    );
-    let path = dir.join(name);
+    let stamp = now.format("%Y%m%dT%H%M%S%.6fZ");
+    let path = dir.join(format!("{KEY_FILE_PREFIX}{stamp}{KEY_FILE_SUFFIX}"));
     let io_error = |source| KeyError::Io {
         path: path.clone(),
         source,
@@ -154,6 +167,57 @@ fn create_key(dir: &Path, now: DateTime<Utc>) -> Result<IssuerKey, KeyError> {
 
     tracing::info!(path = %path.display(), "created a new issuer key");
     Ok(IssuerKey::from_signing_key(signing_key, path))
+}
+
+/// The issuer keys the service can sign with, found by public key. The database decides which
+/// one is active; a key rotated in by `zerolabel keys rotate` while the service runs is read
+/// from the folder the first time it is asked for.
+#[derive(Debug, Clone)]
+pub struct KeyRing {
+    dir: PathBuf,
+    keys: Arc<RwLock<HashMap<String, IssuerKey>>>,
+}
+
+impl KeyRing {
+    /// Loads every key file of `dir`.
+    pub fn load(dir: &Path) -> Result<Self, KeyError> {
+        let ring = KeyRing {
+            dir: dir.to_owned(),
+            keys: Arc::default(),
+        };
+        ring.reload()?;
+        Ok(ring)
+    }
+
+    /// The key with this public key, reading the folder again if it is not loaded yet.
+    pub fn get(&self, public_key_multibase: &str) -> Result<IssuerKey, KeyError> {
+        if let Some(key) = self.cached(public_key_multibase) {
+            return Ok(key);
+        }
+        self.reload()?;
+        self.cached(public_key_multibase)
+            .ok_or_else(|| KeyError::NotInFolder(public_key_multibase.to_owned(), self.dir.clone()))
+    }
+
+    fn cached(&self, public_key_multibase: &str) -> Option<IssuerKey> {
+        let keys = self
+            .keys
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        keys.get(public_key_multibase).cloned()
+    }
+
+    fn reload(&self) -> Result<(), KeyError> {
+        let loaded = load_all_keys(&self.dir)?;
+        let mut keys = self
+            .keys
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        for key in loaded {
+            keys.insert(key.public_key_multibase.clone(), key);
+        }
+        Ok(())
+    }
 }
 
 /// The did:web identifier for a deployment reachable at `public_base_url`.

@@ -17,5 +17,7 @@ pub mod http;
 pub mod keys;
 pub mod label;
 pub mod startup;
+pub mod status;
 pub mod telemetry;
+pub mod tlog;
 pub mod workflow;

@@ -10,10 +10,10 @@ use tracing_actix_web::TracingLogger;
 
 use crate::certificate::Issuer;
 use crate::config::{self, Settings};
-use crate::db::issuer_keys::{self, IssuerKeyRow};
 use crate::db::{self, DbPool};
 use crate::http::{self, AppState};
-use crate::keys::{self, IssuerKey};
+use crate::keys;
+use crate::workflow::keys::adopt_newest_key;
 use crate::workflow::{IssuerContext, now_seconds};
 
 /// Connections per pool: enough for two cores' workers and the blocking threads they use.
@@ -31,7 +31,10 @@ impl Application {
     /// listener and assembles the routes.
     pub fn build(settings: &Settings) -> anyhow::Result<Self> {
         let pool = open_database(&settings.database_url)?;
-        let key = load_issuer_key(settings, &pool)?;
+        let mut conn = pool.get()?;
+        let keys = adopt_newest_key(&mut conn, &settings.keys_dir, now_seconds())
+            .context("cannot load the issuer key")?;
+        drop(conn);
 
         let listener = TcpListener::bind(&settings.bind)
             .with_context(|| format!("cannot listen on {}", settings.bind))?;
@@ -43,7 +46,7 @@ impl Application {
             name: settings.issuer_name.clone(),
         };
         let issuing = IssuerContext {
-            key,
+            keys,
             issuer,
             public_base_url: public_base_url.clone(),
         };
@@ -78,20 +81,6 @@ impl Application {
 pub fn open_database(database_url: &str) -> anyhow::Result<DbPool> {
     db::connect_and_migrate(database_url, POOL_SIZE)
         .with_context(|| format!("cannot open the database at {database_url}"))
-}
-
-fn load_issuer_key(settings: &Settings, pool: &DbPool) -> anyhow::Result<IssuerKey> {
-    let key = keys::load_or_create_active_key(&settings.keys_dir, now_seconds())?;
-    let row = IssuerKeyRow {
-        id: uuid::Uuid::new_v4().to_string(),
-        public_key_multibase: key.public_key_multibase.clone(),
-        valid_from: now_seconds().naive_utc(),
-        valid_until: None,
-        compromised_at: None,
-    };
-    let mut conn = pool.get()?;
-    issuer_keys::register_key_if_new(&mut conn, &row)?;
-    Ok(key)
 }
 
 fn run(listener: TcpListener, state: AppState, workers: usize) -> anyhow::Result<Server> {

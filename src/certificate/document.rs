@@ -81,6 +81,8 @@ pub struct CertificateClaim<'a> {
     pub input_sha256: &'a str,
     /// Name of the auditor who approved the batch.
     pub audited_by: &'a str,
+    /// The certificate's `BitstringStatusListEntry`, where revocation will be published.
+    pub status_entry: &'a Value,
 }
 
 /// The credential without its proof, ready to be signed.
@@ -93,6 +95,7 @@ pub fn unsigned_document(claim: &CertificateClaim<'_>) -> Value {
         "validFrom": timestamp(claim.valid_from),
         "validUntil": timestamp(claim.valid_until),
         "credentialSubject": credential_subject(claim),
+        "credentialStatus": claim.status_entry,
     })
 }
 

@@ -8,6 +8,8 @@ pub mod certificates;
 pub mod farms;
 pub mod issuer_keys;
 pub mod schema;
+pub mod status_lists;
+pub mod transparency;
 pub mod users;
 
 use std::path::{Path, PathBuf};

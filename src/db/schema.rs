@@ -109,12 +109,39 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    certificate_status (certificate_id) {
+        certificate_id -> Text,
+        list_id -> BigInt,
+        list_index -> BigInt,
+    }
+}
+
+diesel::table! {
+    log_entries (leaf_index) {
+        leaf_index -> BigInt,
+        kind -> Text,
+        data -> Text,
+        certificate_id -> Nullable<Text>,
+        appended_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    log_subtrees (level, subtree_index) {
+        level -> Integer,
+        subtree_index -> BigInt,
+        hash -> Text,
+    }
+}
+
 diesel::joinable!(farm_members -> farms (farm_id));
 diesel::joinable!(farm_members -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(applications -> farms (farm_id));
 diesel::joinable!(certificates -> applications (application_id));
 diesel::joinable!(revocations -> certificates (certificate_id));
+diesel::joinable!(certificate_status -> certificates (certificate_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     farms,
@@ -126,4 +153,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     certificates,
     revocations,
     audit_events,
+    certificate_status,
+    log_entries,
+    log_subtrees,
 );

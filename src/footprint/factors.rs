@@ -447,9 +447,27 @@ mod tests {
     use super::*;
     use serde_json::Value;
 
+    /// The file as embedded, read again here so that tests can also break a copy of it.
+    const EMBEDDED: &str = include_str!("factors-2026.1.json");
+
+    /// The four fields of a factor; an object with any of them is a factor.
+    const FACTOR_FIELDS: [&str; 4] = ["value", "unit", "source", "status"];
+
+    /// The parse `factor_set` uses, applied to any text.
+    fn parse(text: &str) -> Result<FactorSet, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    fn embedded() -> Value {
+        serde_json::from_str(EMBEDDED).expect("the embedded file is JSON")
+    }
+
     fn all_factors(value: &Value, path: &str, found: &mut Vec<(String, Value)>) {
         let Value::Object(fields) = value else { return };
-        if fields.contains_key("value") && fields.contains_key("status") {
+        if FACTOR_FIELDS
+            .iter()
+            .any(|field| fields.contains_key(*field))
+        {
             found.push((path.to_owned(), value.clone()));
             return;
         }
@@ -463,6 +481,31 @@ mod tests {
         }
     }
 
+    /// Every factor of the embedded file, by its dotted path.
+    fn embedded_factors() -> Vec<(String, Value)> {
+        let mut found = Vec::new();
+        all_factors(&embedded(), "", &mut found);
+        found
+    }
+
+    /// A source names a reference when it gives a publication year, or a section of this
+    /// method for the method's own parameters.
+    fn names_a_reference(source: &str) -> bool {
+        let has_year = source.as_bytes().windows(4).any(|digits| {
+            digits.iter().all(u8::is_ascii_digit) && matches!(digits[0], b'1' | b'2')
+        });
+        has_year || source.contains(&format!("{METHOD_ID}, section "))
+    }
+
+    /// The embedded file with one field of one factor removed or replaced.
+    fn edited(path: &str, edit: impl FnOnce(&mut serde_json::Map<String, Value>)) -> String {
+        let mut file = embedded();
+        let pointer = format!("/{}", path.replace('.', "/"));
+        let factor = file.pointer_mut(&pointer).expect("factor path");
+        edit(factor.as_object_mut().expect("factor object"));
+        serde_json::to_string(&file).expect("serialise")
+    }
+
     #[test]
     fn the_embedded_file_parses_and_names_its_ids() {
         let set = factor_set();
@@ -471,29 +514,124 @@ mod tests {
     }
 
     #[test]
-    fn every_factor_has_a_finite_value_a_unit_and_a_source() {
-        let value = serde_json::to_value(factor_set()).expect("serialise");
-        let mut found = Vec::new();
-        all_factors(&value, "", &mut found);
+    fn every_factor_in_the_file_has_a_finite_value_a_unit_a_cited_source_and_a_status() {
+        let found = embedded_factors();
         // 2 GWP x 3 sets, 7 x 2 soil modes, 3 carbon, 3 + 4 + 3 rice, 5 + 5 + 2 + 2 fuel, 3 grid,
         // 4 fertiliser, 3 pesticide, 1 film, 3 transport, 2 composting, 1 buffer.
         assert_eq!(found.len(), 64);
         for (path, factor) in &found {
             let number = factor["value"].as_f64().expect("number");
             assert!(number.is_finite() && number >= 0.0, "{path}");
-            assert!(!factor["unit"].as_str().expect("unit").is_empty(), "{path}");
             assert!(
-                !factor["source"].as_str().expect("source").is_empty(),
+                !factor["unit"].as_str().expect("unit").trim().is_empty(),
                 "{path}"
+            );
+            let source = factor["source"].as_str().expect("source");
+            assert!(
+                names_a_reference(source),
+                "{path}: {source:?} names no reference"
+            );
+            let status = factor["status"].as_str().expect("status");
+            assert!(
+                matches!(status, "verified" | "provisional"),
+                "{path}: {status}"
             );
         }
     }
 
     #[test]
+    fn the_file_round_trips_through_its_types_unchanged() {
+        let reserialised = serde_json::to_value(factor_set()).expect("serialise");
+        assert_eq!(reserialised, embedded());
+    }
+
+    #[test]
+    fn a_factor_missing_any_of_its_four_fields_fails_to_parse() {
+        let found = embedded_factors();
+        for (path, _) in &found {
+            for field in FACTOR_FIELDS {
+                let broken = edited(path, |factor| {
+                    factor.remove(field);
+                });
+                let error = parse(&broken).expect_err(&format!("{path} without {field}"));
+                let missing = format!("missing field `{field}`");
+                assert!(error.to_string().contains(&missing), "{path}: {error}");
+            }
+        }
+        assert!(
+            parse(&edited(&found[0].0, |_| {})).is_ok(),
+            "an unedited copy parses"
+        );
+    }
+
+    #[test]
+    fn a_status_other_than_verified_or_provisional_fails_to_parse() {
+        let broken = edited("plastic_film.mulch_film", |factor| {
+            factor.insert("status".to_owned(), Value::from("draft"));
+        });
+        assert!(parse(&broken).is_err());
+    }
+
+    /// The reference each factor family must cite (methodology section 4), most specific
+    /// prefix first.
+    const FAMILY_SOURCES: &[(&str, &str)] = &[
+        ("gwp.AR6.", "IPCC AR6"),
+        ("gwp.AR5.", "IPCC AR5"),
+        ("gwp.AR4.", "IPCC AR4"),
+        ("soil_n2o.", "IPCC 2019 Refinement, Vol. 4, Ch. 11"),
+        ("carbon_content.", "IPCC 2019 Refinement, Vol. 4, Ch. 11"),
+        ("rice.", "IPCC 2019 Refinement, Vol. 4, Ch. 5"),
+        ("fuels.diesel.density", "cfp-farmgate-v1, section 4"),
+        ("fuels.gasoline.density", "cfp-farmgate-v1, section 4"),
+        ("fuels.", "IPCC 2006, Vol. 2"),
+        ("grid_electricity.", "Ministry of Ecology and Environment"),
+        ("fertiliser_manufacture.", "Chen, Lu and Wang 2015"),
+        ("pesticide_manufacture.", "West and Marland 2002"),
+        ("plastic_film.", "cfp-farmgate-v1, section 4"),
+        ("inbound_transport.", "UK Government GHG Conversion Factors"),
+        ("composting.", "IPCC 2006, Vol. 5"),
+        ("removals.", "cfp-farmgate-v1, section 5"),
+    ];
+
+    #[test]
+    fn every_factor_family_cites_its_published_source() {
+        for (path, factor) in embedded_factors() {
+            let (_, expected) = FAMILY_SOURCES
+                .iter()
+                .find(|(prefix, _)| path.starts_with(prefix))
+                .unwrap_or_else(|| panic!("{path} belongs to no known factor family"));
+            let source = factor["source"].as_str().expect("source");
+            assert!(
+                source.contains(expected),
+                "{path}: {source:?} lacks {expected:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_the_methods_own_parameters_cite_the_method_instead_of_a_publication() {
+        let mut own: Vec<String> = embedded_factors()
+            .into_iter()
+            .filter(|(_, factor)| {
+                factor["source"]
+                    .as_str()
+                    .is_some_and(|s| s.starts_with(METHOD_ID))
+            })
+            .map(|(path, _)| path)
+            .collect();
+        own.sort_unstable();
+        let expected = [
+            "fuels.diesel.density",
+            "fuels.gasoline.density",
+            "plastic_film.mulch_film",
+            "removals.non_permanence_buffer",
+        ];
+        assert_eq!(own, expected);
+    }
+
+    #[test]
     fn only_pesticide_film_and_transport_factors_are_provisional() {
-        let value = serde_json::to_value(factor_set()).expect("serialise");
-        let mut found = Vec::new();
-        all_factors(&value, "", &mut found);
+        let found = embedded_factors();
         let provisional: Vec<&str> = found
             .iter()
             .filter(|(_, factor)| factor["status"] == "provisional")
@@ -567,6 +705,7 @@ mod tests {
                 row.benchmark_kg_co2e_per_kg > 0.0 && row.max_yield_kg > 0.0,
                 "{crop}"
             );
+            assert!(!row.benchmark_source.trim().is_empty(), "{crop}");
             let per_hive = row.max_yield_per == YieldBasis::PerHive;
             assert_eq!(per_hive, *crop == CropId::Honey, "{crop}");
         }

@@ -19,6 +19,8 @@ pub mod units;
 mod validate;
 
 #[cfg(test)]
+mod properties;
+#[cfg(test)]
 mod reference_cases;
 
 pub use catalogue::{CropRow, FactorRow, Methodology, TierRow, factor_rows, methodology};

@@ -21,6 +21,11 @@ use super::units::{
     TonnesDryMatterPerHectare, Years,
 };
 
+/// Largest magnitude accepted in any numeric field: far above any batch, far below overflow.
+const LARGEST_INPUT: f64 = 1e9;
+/// Smallest non-zero magnitude accepted: below it a divisor would blow a figure up to infinity.
+const SMALLEST_INPUT: f64 = 1e-6;
+
 /// Largest plausible N input, all sources together, kg N per hectare.
 const MAX_N_KG_PER_HA: f64 = 1500.0;
 
@@ -180,14 +185,25 @@ impl<'a> Object<'a> {
         value
     }
 
-    /// A number, if present; any other JSON type is a `type_error`.
+    /// A number, if present; any other JSON type is a `type_error`, and a magnitude no farm
+    /// batch can have is an `implausible_value` (it would overflow or vanish in the arithmetic).
     fn number(&self, key: &str, problems: &mut Problems) -> Option<f64> {
         let value = self.fields.get(key)?;
-        let number = value.as_f64();
-        if number.is_none() {
+        let Some(number) = value.as_f64() else {
             self.type_error(key, "a JSON number", value, problems);
+            return None;
+        };
+        let magnitude = number.abs();
+        if magnitude > LARGEST_INPUT || (magnitude != 0.0 && magnitude < SMALLEST_INPUT) {
+            let field = self.path_of(key);
+            let message = format!(
+                "`{field}` is {number}, outside what a farm batch can have \
+                 ({SMALLEST_INPUT:e} to {LARGEST_INPUT:e}, or 0)."
+            );
+            problems.add(&field, ErrorCode::ImplausibleValue, message);
+            return None;
         }
-        number
+        Some(number)
     }
 
     /// A string, if present.
@@ -774,6 +790,38 @@ mod tests {
         assert_eq!(request.nutrients, Nutrients::default());
         assert_eq!(request.area, Some(Hectares::new(2.0)));
         assert!(request.rice.is_none() && request.co_products.is_empty());
+    }
+
+    #[test]
+    fn magnitudes_that_would_overflow_or_vanish_are_implausible() {
+        let huge_coal = with(maize(), "coal_kg", json!(1e308));
+        assert_eq!(
+            only_problem(huge_coal),
+            pair("coal_kg", ErrorCode::ImplausibleValue)
+        );
+        let tiny_yield = with(maize(), "yield_kg", json!(5e-324));
+        assert!(problems_of(tiny_yield).contains(&pair("yield_kg", ErrorCode::ImplausibleValue)));
+
+        let soil = json!({"soc_measured": {
+            "stock_t1_t_c_per_ha": 30.0, "stock_t2_t_c_per_ha": 1e308, "years": 1e-10,
+            "depth_cm": 30, "verified": true
+        }});
+        let found = problems_of(with(maize(), "removals", soil));
+        assert!(found.contains(&pair(
+            "removals.soc_measured.stock_t2_t_c_per_ha",
+            ErrorCode::ImplausibleValue
+        )));
+        assert!(found.contains(&pair(
+            "removals.soc_measured.years",
+            ErrorCode::ImplausibleValue
+        )));
+
+        let tiny_price = json!({"crop": "honey", "hives": 10, "yield_kg": 100,
+            "price_cny_per_kg": 1e-300, "co_products": [{"name": "wax", "kg": 2, "price_cny_per_kg": 40}]});
+        assert!(
+            problems_of(tiny_price)
+                .contains(&pair("price_cny_per_kg", ErrorCode::ImplausibleValue))
+        );
     }
 
     #[test]

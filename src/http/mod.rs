@@ -9,6 +9,7 @@ pub mod identity;
 pub mod methodology;
 pub mod pages;
 pub mod problem;
+pub mod transparency;
 pub mod verification;
 
 use actix_web::{guard, web};
@@ -69,6 +70,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(methodology::page_routes)
         .configure(identity::routes)
         .configure(verification::routes)
+        .configure(transparency::routes)
         .service(
             web::scope("/api/v1")
                 .configure(footprints::routes)

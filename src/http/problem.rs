@@ -45,6 +45,9 @@ pub enum ApiError {
     /// Not allowed in the current state.
     #[error("{0}")]
     Conflict(String),
+    /// The service cannot act now; an operator must (e.g. rotate a compromised key).
+    #[error("{0}")]
+    Unavailable(String),
     /// Our fault; the detail is logged, not shown.
     #[error("internal error: {0}")]
     Internal(String),
@@ -74,6 +77,11 @@ impl From<WorkflowError> for ApiError {
             WorkflowError::NotFound(what) => ApiError::NotFound(format!("no such {what}")),
             WorkflowError::Forbidden(detail) => ApiError::Forbidden(detail),
             WorkflowError::Conflict(detail) => ApiError::Conflict(detail),
+            WorkflowError::Unavailable(detail) => ApiError::Unavailable(detail),
+            WorkflowError::OutOfRange { field, detail } => ApiError::BadRequest {
+                field: field.to_owned(),
+                detail,
+            },
             other => ApiError::Internal(other.to_string()),
         }
     }
@@ -90,6 +98,7 @@ impl ApiError {
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not-found",
             ApiError::Conflict(_) => "conflict",
+            ApiError::Unavailable(_) => "service-unavailable",
             ApiError::Internal(_) => "internal-error",
         }
     }
@@ -123,13 +132,16 @@ impl ResponseError for ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
-        if let ApiError::Internal(detail) = self {
-            tracing::error!(error = %detail, "request failed");
+        match self {
+            ApiError::Internal(detail) => tracing::error!(error = %detail, "request failed"),
+            ApiError::Unavailable(detail) => tracing::warn!(error = %detail, "request refused"),
+            _ => {}
         }
         let field_errors = match self {
             ApiError::Input(errors) => errors.errors.clone(),

@@ -70,8 +70,9 @@ async fn verify(
         Err(_) => return page(StatusCode::BAD_REQUEST, unknown_page(lang, &path)),
     };
 
+    let issuing = state.issuing.clone();
     let outcome = state
-        .run(move |conn| workflow::verify_stored(conn, code, now_seconds()))
+        .run(move |conn| workflow::verify_stored(conn, &issuing, code, now_seconds()))
         .await;
     match (outcome, wants_json) {
         (Ok(result), true) => Ok(HttpResponse::Ok().insert_header(no_store()).json(result)),

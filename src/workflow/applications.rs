@@ -13,9 +13,12 @@ use crate::certificate::{CertificateClaim, CertificateCode, FarmIdentity, unsign
 use crate::credential;
 use crate::db::applications::{self as rows, ApplicationFilter, ApplicationRow, AuditEventRow};
 use crate::db::certificates::{self as cert_rows, CertificateRow};
-use crate::db::{self, DbConnection, StorageError, farms};
+use crate::db::{self, DbConnection, StorageError, farms, status_lists};
 use crate::footprint::{self, FootprintReport};
 use crate::label::verification_url;
+use crate::status::{LIST_SIZE, status_list_entry};
+use crate::workflow::keys::active_signing_key;
+use crate::workflow::transparency::{LeafEvent, append_leaf};
 
 /// How long a certificate stays valid when the auditor gives no end.
 pub const DEFAULT_VALIDITY_DAYS: i64 = 365;
@@ -246,8 +249,19 @@ pub fn approve_application(
     db::write_transaction(conn, |conn| -> Result<(), WorkflowError> {
         let row = visible_row(conn, actor, id)?;
         let next = stored_status(&row)?.approve()?;
-        let certificate = sign_certificate(conn, issuing, actor, &row, approval, now)?;
+        let (list_id, list_index) = status_lists::next_free_entry(conn, LIST_SIZE)?;
+        let status_url = status_list_url(&issuing.public_base_url, list_id);
+        let status_entry = status_list_entry(&status_url, u64::try_from(list_index).unwrap_or(0));
+        let certificate =
+            sign_certificate(conn, issuing, actor, &row, approval, &status_entry, now)?;
         cert_rows::insert_certificate(conn, &certificate)?;
+        status_lists::insert_entry(conn, &certificate.id, list_id, list_index)?;
+        let issued = LeafEvent::Issuance {
+            certificate_id: &certificate.id,
+            document_sha256: &certificate.document_sha256,
+            at: now,
+        };
+        append_leaf(conn, &issued, Some(&certificate.id), now)?;
 
         let decision = Some((actor_id.as_str(), approval.note.as_deref()));
         rows::update_status(conn, &row.id, next.as_str(), now.naive_utc(), decision)?;
@@ -265,6 +279,7 @@ fn sign_certificate(
     actor: &Actor,
     row: &ApplicationRow,
     approval: &Approval,
+    status_entry: &Value,
     now: DateTime<Utc>,
 ) -> Result<CertificateRow, WorkflowError> {
     let (valid_from, valid_until) = validity(approval, now)?;
@@ -293,8 +308,10 @@ fn sign_certificate(
         footprint: &report,
         input_sha256: &row.input_sha256,
         audited_by: &actor.name,
+        status_entry,
     };
-    let signed = credential::add_proof(&unsigned_document(&claim), issuing.key.signing_key(), now)
+    let key = active_signing_key(conn, &issuing.keys)?;
+    let signed = credential::add_proof(&unsigned_document(&claim), key.signing_key(), now)
         .map_err(|e| WorkflowError::Signing(e.to_string()))?;
     let document = signed.to_string();
 
@@ -304,7 +321,7 @@ fn sign_certificate(
         application_id: row.id.clone(),
         document_sha256: hex::encode(Sha256::digest(document.as_bytes())),
         document,
-        verification_method: issuing.key.verification_method.clone(),
+        verification_method: key.verification_method.clone(),
         valid_from: valid_from.naive_utc(),
         valid_until: valid_until.naive_utc(),
         issued_at: now.naive_utc(),
@@ -407,4 +424,9 @@ pub fn with_urls(mut view: ApplicationView, public_base_url: &str) -> Applicatio
         certificate.verify_url = verification_url(public_base_url, code);
     }
     view
+}
+
+/// Where status list `list_id` is served.
+pub fn status_list_url(public_base_url: &str, list_id: i64) -> String {
+    format!("{}/status/{list_id}", public_base_url.trim_end_matches('/'))
 }

@@ -1,17 +1,24 @@
 //! Looking up, verifying and revoking issued certificates.
 
 use chrono::{DateTime, Utc};
+use diesel::Connection;
 use serde::Serialize;
 use serde_json::Value;
 use uuid::Uuid;
 
+use super::IssuerContext;
+use super::keys::active_signing_key;
+use super::keys::trusted_keys;
+use super::transparency::{LeafEvent, LogEvidence, append_leaf, issuance_evidence, origin};
 use super::{Actor, WorkflowError, require_role, utc};
 use crate::accounts::Role;
-use crate::certificate::{CertificateCode, TrustedKey, Verdict, VerificationStatus, evaluate};
+use crate::certificate::{CertificateCode, Verdict, VerificationStatus, evaluate};
+use crate::credential;
 use crate::db::applications::{self as application_rows, AuditEventRow};
 use crate::db::certificates::{self as rows, CertificateRow, RevocationRow};
-use crate::db::issuer_keys::{self, IssuerKeyRow};
-use crate::db::{self, DbConnection, StorageError};
+use crate::db::{self, DbConnection, StorageError, status_lists};
+use crate::status::{StatusBitstring, unsigned_status_list_credential};
+use crate::workflow::applications::status_list_url;
 
 /// A stored certificate with its revocation, if any.
 #[derive(Debug, Clone)]
@@ -51,6 +58,10 @@ pub struct VerificationResult {
     pub revocation: Option<RevocationSummary>,
     /// The signed certificate exactly as issued, to re-check independently.
     pub certificate: Value,
+    /// The issuance's leaf in the transparency log, its inclusion proof and a signed checkpoint
+    /// of the same tree size.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub log: Option<LogEvidence>,
 }
 
 /// When and why a certificate was revoked.
@@ -79,42 +90,40 @@ pub fn find_certificate(
     })
 }
 
-/// Every key the issuer has published, for checking signatures.
-pub fn trusted_keys(conn: &mut DbConnection) -> Result<Vec<TrustedKey>, WorkflowError> {
-    let keys = issuer_keys::all_keys(conn)?;
-    Ok(keys.into_iter().map(trusted_key).collect())
-}
-
-fn trusted_key(row: IssuerKeyRow) -> TrustedKey {
-    TrustedKey {
-        public_key_multibase: row.public_key_multibase,
-        valid_from: utc(row.valid_from),
-        valid_until: row.valid_until.map(utc),
-        compromised_at: row.compromised_at.map(utc),
-    }
-}
-
-/// Verifies a stored certificate as a buyer's scan does: signature, key, revocation, validity.
+/// Verifies a stored certificate as a buyer's scan does: signature, key, revocation, validity,
+/// with the log evidence a caller needs to re-check all of it. Reads one consistent snapshot.
 pub fn verify_stored(
     conn: &mut DbConnection,
+    issuing: &IssuerContext,
     code: CertificateCode,
     now: DateTime<Utc>,
 ) -> Result<VerificationResult, WorkflowError> {
-    let stored = find_certificate(conn, code.uuid())?;
-    let keys = trusted_keys(conn)?;
-    let verdict = evaluate(
-        &stored.document,
-        Some(&keys),
-        stored.revocation.is_some(),
-        now,
-    );
-    Ok(result(
-        verdict,
-        code,
-        stored.document,
-        stored.revocation,
-        now,
-    ))
+    conn.transaction(|conn| {
+        let stored = find_certificate(conn, code.uuid())?;
+        let keys = trusted_keys(conn)?;
+        let revoked = stored.revocation.is_some();
+        let verdict = evaluate(&stored.document, Some(&keys), revoked, now);
+        let log = log_evidence(conn, issuing, &stored.row.id)?;
+
+        let mut verified = result(verdict, code, stored.document, stored.revocation, now);
+        verified.log = log;
+        Ok(verified)
+    })
+}
+
+/// The issuance leaf with its proof, signed by the active key; none while no key can sign.
+fn log_evidence(
+    conn: &mut DbConnection,
+    issuing: &IssuerContext,
+    certificate_id: &str,
+) -> Result<Option<LogEvidence>, WorkflowError> {
+    let key = match active_signing_key(conn, &issuing.keys) {
+        Ok(key) => key,
+        Err(WorkflowError::Unavailable(_)) => return Ok(None),
+        Err(other) => return Err(other),
+    };
+    let origin = origin(&issuing.public_base_url);
+    issuance_evidence(conn, certificate_id, &key, &origin)
 }
 
 /// Verifies a certificate document handed in by a caller, against this issuer's keys and
@@ -162,6 +171,7 @@ fn result(
             reason: r.reason,
         }),
         certificate: document,
+        log: None,
     }
 }
 
@@ -188,6 +198,12 @@ pub fn revoke_certificate(
             revoked_at: now.naive_utc(),
         };
         rows::insert_revocation(conn, &revocation)?;
+        let event = LeafEvent::Revocation {
+            certificate_id: &stored.row.id,
+            reason,
+            at: now,
+        };
+        append_leaf(conn, &event, Some(&stored.row.id), now)?;
         application_rows::record_event(conn, &revoked_event(&stored.row, actor, reason, now))?;
         Ok(RevocationSummary {
             revoked_at: now,
@@ -211,4 +227,35 @@ fn revoked_event(
         detail: Some(reason.to_owned()),
         occurred_at: now.naive_utc(),
     }
+}
+
+/// The signed status list credential of list `list_id`, reflecting every revocation so far.
+pub fn status_list_credential(
+    conn: &mut DbConnection,
+    issuing: &IssuerContext,
+    list_id: i64,
+    now: DateTime<Utc>,
+) -> Result<Value, WorkflowError> {
+    conn.transaction(|conn| {
+        if !status_lists::list_exists(conn, list_id)? {
+            return Err(WorkflowError::NotFound("status list"));
+        }
+        let revoked = status_lists::revoked_indexes(conn, list_id)?;
+        let indexes = revoked
+            .into_iter()
+            .filter_map(|index| u64::try_from(index).ok());
+        let bits = StatusBitstring::from_revoked_indexes(indexes).map_err(status_error)?;
+
+        let url = status_list_url(&issuing.public_base_url, list_id);
+        let issuer = serde_json::json!({ "id": issuing.issuer.id, "name": issuing.issuer.name });
+        let unsigned = unsigned_status_list_credential(&url, &issuer, now, None, &bits)
+            .map_err(status_error)?;
+        let key = active_signing_key(conn, &issuing.keys)?;
+        credential::add_proof(&unsigned, key.signing_key(), now)
+            .map_err(|e| WorkflowError::Signing(e.to_string()))
+    })
+}
+
+fn status_error(error: crate::status::StatusError) -> WorkflowError {
+    WorkflowError::Storage(StorageError::Corrupt(format!("status list: {error}")))
 }

@@ -6,6 +6,8 @@
 
 pub mod applications;
 pub mod certificates;
+pub mod keys;
+pub mod transparency;
 pub mod users;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -16,7 +18,7 @@ use crate::application::IllegalTransition;
 use crate::certificate::Issuer;
 use crate::db::StorageError;
 use crate::footprint::InputErrors;
-use crate::keys::IssuerKey;
+use crate::keys::KeyRing;
 
 /// The signed-in user a request acts for.
 #[derive(Debug, Clone)]
@@ -32,8 +34,8 @@ pub struct Actor {
 /// What the service needs to issue certificates.
 #[derive(Debug, Clone)]
 pub struct IssuerContext {
-    /// The signing key.
-    pub key: IssuerKey,
+    /// The signing keys; the database says which one is active.
+    pub keys: KeyRing,
     /// did:web and display name.
     pub issuer: Issuer,
     /// Where the service is reached, for the QR URL.
@@ -61,6 +63,17 @@ pub enum WorkflowError {
     /// Signing failed.
     #[error("signing failed: {0}")]
     Signing(String),
+    /// A query names something outside what exists (a leaf past the log's end).
+    #[error("{detail}")]
+    OutOfRange {
+        /// The parameter.
+        field: &'static str,
+        /// What is wrong.
+        detail: String,
+    },
+    /// The service cannot do this now (no usable key); an operator must act.
+    #[error("{0}")]
+    Unavailable(String),
 }
 
 impl From<diesel::result::Error> for WorkflowError {

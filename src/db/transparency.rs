@@ -1,0 +1,96 @@
+//! The transparency log's rows: entries (what each leaf records) and perfect-subtree hashes.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use super::schema::{log_entries, log_subtrees};
+use super::{DbConnection, StorageError};
+
+/// One log leaf as stored.
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = log_entries)]
+pub struct LogEntryRow {
+    /// Position in the log, from 0.
+    pub leaf_index: i64,
+    /// `issuance`, `revocation`, `key_added`, `key_compromised`.
+    pub kind: String,
+    /// The canonical JSON whose RFC 6962 leaf hash is in the tree.
+    pub data: String,
+    /// The certificate concerned, if any.
+    pub certificate_id: Option<String>,
+    /// When it was appended.
+    pub appended_at: NaiveDateTime,
+}
+
+/// A perfect-subtree hash as stored (hex).
+#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[diesel(table_name = log_subtrees)]
+pub struct SubtreeRow {
+    /// 0 for leaves.
+    pub level: i32,
+    /// Index among the subtrees of that level.
+    pub subtree_index: i64,
+    /// SHA-256, hex.
+    pub hash: String,
+}
+
+/// The number of leaves in the log.
+pub fn log_size(conn: &mut DbConnection) -> Result<u64, StorageError> {
+    let count: i64 = log_entries::table.count().get_result(conn)?;
+    u64::try_from(count).map_err(|_| StorageError::Corrupt("negative log size".into()))
+}
+
+/// Stores a leaf and the subtrees it completes.
+pub fn insert_entry(
+    conn: &mut DbConnection,
+    entry: &LogEntryRow,
+    subtrees: &[SubtreeRow],
+) -> Result<(), StorageError> {
+    diesel::insert_into(log_entries::table)
+        .values(entry)
+        .execute(conn)?;
+    diesel::insert_into(log_subtrees::table)
+        .values(subtrees)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The stored hash of one perfect subtree.
+pub fn subtree(
+    conn: &mut DbConnection,
+    level: i32,
+    subtree_index: i64,
+) -> Result<Option<String>, StorageError> {
+    Ok(log_subtrees::table
+        .find((level, subtree_index))
+        .select(log_subtrees::hash)
+        .first(conn)
+        .optional()?)
+}
+
+/// The entry recording a certificate's issuance.
+pub fn issuance_entry(
+    conn: &mut DbConnection,
+    certificate_id: &str,
+) -> Result<Option<LogEntryRow>, StorageError> {
+    Ok(log_entries::table
+        .filter(log_entries::certificate_id.eq(certificate_id))
+        .filter(log_entries::kind.eq("issuance"))
+        .select(LogEntryRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Entries from `from` on, at most `limit`, in log order.
+pub fn entries(
+    conn: &mut DbConnection,
+    from: i64,
+    limit: i64,
+) -> Result<Vec<LogEntryRow>, StorageError> {
+    Ok(log_entries::table
+        .filter(log_entries::leaf_index.ge(from))
+        .order(log_entries::leaf_index)
+        .limit(limit)
+        .select(LogEntryRow::as_select())
+        .load(conn)?)
+}
