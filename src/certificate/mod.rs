@@ -5,8 +5,11 @@
 
 pub mod code;
 pub mod document;
+pub mod log_leaf;
+pub mod offline;
 pub mod verification;
 
 pub use code::{CertificateCode, CodeError};
 pub use document::{CertificateClaim, FarmIdentity, Issuer, unsigned_document};
+pub use log_leaf::{LeafEvent, document_sha256, issuance_leaf_of};
 pub use verification::{TrustedKey, Verdict, VerificationStatus, evaluate};

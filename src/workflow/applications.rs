@@ -9,7 +9,9 @@ use uuid::Uuid;
 use super::{Actor, IssuerContext, WorkflowError, require_role, utc};
 use crate::accounts::Role;
 use crate::application::{ApplicationInput, ApplicationStatus, HarvestPeriod, Product};
-use crate::certificate::{CertificateClaim, CertificateCode, FarmIdentity, unsigned_document};
+use crate::certificate::{
+    CertificateClaim, CertificateCode, FarmIdentity, document_sha256, unsigned_document,
+};
 use crate::credential;
 use crate::db::applications::{self as rows, ApplicationFilter, ApplicationRow, AuditEventRow};
 use crate::db::certificates::{self as cert_rows, CertificateRow};
@@ -319,7 +321,8 @@ fn sign_certificate(
         id: certificate_id.to_string(),
         code: CertificateCode::from_uuid(certificate_id).to_string(),
         application_id: row.id.clone(),
-        document_sha256: hex::encode(Sha256::digest(document.as_bytes())),
+        document_sha256: document_sha256(&signed)
+            .map_err(|e| WorkflowError::Signing(e.to_string()))?,
         document,
         verification_method: key.verification_method.clone(),
         valid_from: valid_from.naive_utc(),

@@ -5,98 +5,14 @@ use std::cell::RefCell;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::WorkflowError;
-use crate::certificate::document::timestamp;
-use crate::credential;
+pub use crate::certificate::LeafEvent;
 use crate::db::transparency::{self as rows, LogEntryRow, SubtreeRow};
 use crate::db::{DbConnection, StorageError};
 use crate::keys::IssuerKey;
 use crate::tlog::{self, CompactRange, ConsistencyProof, Hash, InclusionProof, SubtreeStore};
-
-/// Something the log records.
-#[derive(Debug, Clone)]
-pub enum LeafEvent<'a> {
-    /// A certificate was signed.
-    Issuance {
-        /// Its id.
-        certificate_id: &'a str,
-        /// SHA-256 of the signed document as served, hex.
-        document_sha256: &'a str,
-        /// When.
-        at: DateTime<Utc>,
-    },
-    /// A certificate was revoked.
-    Revocation {
-        /// Its id.
-        certificate_id: &'a str,
-        /// Why.
-        reason: &'a str,
-        /// When.
-        at: DateTime<Utc>,
-    },
-    /// A key became the active signing key.
-    KeyAdded {
-        /// `z6Mk...`.
-        public_key_multibase: &'a str,
-        /// When.
-        at: DateTime<Utc>,
-    },
-    /// A key is not to be trusted from `since`.
-    KeyCompromised {
-        /// `z6Mk...`.
-        public_key_multibase: &'a str,
-        /// From when.
-        since: DateTime<Utc>,
-    },
-}
-
-impl LeafEvent<'_> {
-    fn kind(&self) -> &'static str {
-        match self {
-            LeafEvent::Issuance { .. } => "issuance",
-            LeafEvent::Revocation { .. } => "revocation",
-            LeafEvent::KeyAdded { .. } => "key_added",
-            LeafEvent::KeyCompromised { .. } => "key_compromised",
-        }
-    }
-
-    fn data(&self) -> Value {
-        match self {
-            LeafEvent::Issuance {
-                certificate_id,
-                document_sha256,
-                at,
-            } => json!({
-                "type": "issuance", "certificate_id": certificate_id,
-                "document_sha256": document_sha256, "at": timestamp(*at),
-            }),
-            LeafEvent::Revocation {
-                certificate_id,
-                reason,
-                at,
-            } => json!({
-                "type": "revocation", "certificate_id": certificate_id,
-                "reason": reason, "at": timestamp(*at),
-            }),
-            LeafEvent::KeyAdded {
-                public_key_multibase,
-                at,
-            } => json!({
-                "type": "key_added", "public_key_multibase": public_key_multibase,
-                "at": timestamp(*at),
-            }),
-            LeafEvent::KeyCompromised {
-                public_key_multibase,
-                since,
-            } => json!({
-                "type": "key_compromised", "public_key_multibase": public_key_multibase,
-                "since": timestamp(*since),
-            }),
-        }
-    }
-}
 
 /// Reads subtree hashes through a borrowed connection.
 struct StoredSubtrees<'c> {
@@ -133,7 +49,7 @@ pub fn append_leaf(
     certificate_id: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<u64, WorkflowError> {
-    let data = credential::canonicalize(&event.data()).map_err(tree_error)?;
+    let data = event.leaf_bytes().map_err(tree_error)?;
     let size = rows::log_size(conn)?;
     let range = {
         let store = StoredSubtrees {

@@ -1,0 +1,195 @@
+//! The command line: `serve`, `users`, `keys`, `verify`, `audit` and `footprint`.
+
+mod audit;
+mod footprint;
+mod keys;
+mod verify;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use clap::{Parser, Subcommand};
+
+use crate::accounts::Role;
+use crate::config::{DEFAULT_DATABASE_URL, Settings};
+use crate::demo;
+use crate::startup::{Application, open_database};
+use crate::workflow::now_seconds;
+use crate::workflow::users::{FarmSpec, create_user};
+
+pub use footprint::footprint_table;
+
+/// Issues and verifies signed zero-carbon labels for farm produce.
+#[derive(Debug, Parser)]
+#[command(name = "zerolabel", version, about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Start the HTTP service (creates the database and the issuer key on first start).
+    Serve {
+        #[command(flatten)]
+        settings: Settings,
+        /// Load the Jinpoluo demo village into an empty database and print tokens and URLs.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Manage accounts.
+    Users {
+        #[command(subcommand)]
+        command: UsersCommand,
+    },
+    /// List, rotate or mark compromised the issuer's signing keys.
+    Keys {
+        #[command(subcommand)]
+        command: keys::KeysCommand,
+        /// Database: a SQLite file path or sqlite:// URL.
+        #[arg(long, env = "ZEROLABEL_DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+        database_url: String,
+        /// Folder of the issuer's keys.
+        #[arg(
+            long,
+            env = "ZEROLABEL_KEYS_DIR",
+            default_value = "keys",
+            global = true
+        )]
+        keys_dir: PathBuf,
+    },
+    /// Check a certificate offline, from files only. Prints one status (valid, expired,
+    /// not_yet_valid, revoked, signature_invalid, key_not_trusted) and exits 0 only for valid.
+    Verify(verify::VerifyArgs),
+    /// Fetch everything a deployment publishes and check it: every logged certificate, the
+    /// log against its checkpoint, and consistency with a checkpoint saved earlier.
+    Audit(audit::AuditArgs),
+    /// Compute a footprint offline from a methodology request file; prints the same result as
+    /// `POST /api/v1/footprints/calculate` (JSON), or a readable table. Exits 1 if the request is
+    /// refused.
+    Footprint {
+        /// The request (methodology section 2), JSON.
+        file: PathBuf,
+        /// Print a table for people instead of JSON.
+        #[arg(long)]
+        table: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum UsersCommand {
+    /// Create an account and print its bearer token as the last line.
+    Add {
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// farmer, auditor or admin.
+        #[arg(long)]
+        role: Role,
+        /// Farm to link a farmer to (created if new).
+        #[arg(long)]
+        farm: Option<String>,
+        /// Village of a new farm.
+        #[arg(long, default_value = "Jinpoluo")]
+        village: String,
+        /// Region of a new farm.
+        #[arg(long, default_value = "Miyun District, Beijing")]
+        region: String,
+        /// Database: a SQLite file path or sqlite:// URL.
+        #[arg(long, env = "ZEROLABEL_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
+    },
+}
+
+impl clap::ValueEnum for Role {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[Role::Farmer, Role::Auditor, Role::Admin]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()))
+    }
+}
+
+/// Runs a parsed command and turns its outcome into the process exit code (2 for errors).
+pub fn run(cli: Cli) -> ExitCode {
+    let outcome = match cli.command {
+        Command::Serve { settings, demo } => serve(&settings, demo),
+        Command::Users { command } => users(command),
+        Command::Keys {
+            command,
+            database_url,
+            keys_dir,
+        } => keys::run(command, &database_url, &keys_dir),
+        Command::Verify(args) => verify::run(&args),
+        Command::Audit(args) => audit::run(&args),
+        Command::Footprint { file, table } => footprint::print_footprint(&file, table),
+    };
+    outcome.unwrap_or_else(|error| {
+        eprintln!("error: {error:#}");
+        ExitCode::from(2)
+    })
+}
+
+fn serve(settings: &Settings, load_demo: bool) -> anyhow::Result<ExitCode> {
+    let runtime = actix_web::rt::System::new();
+    runtime.block_on(async {
+        let application = Application::build(settings)?;
+        if load_demo {
+            let state = application.state().clone();
+            let tokens_file = demo::tokens_path(&settings.database_url);
+            let summary = actix_web::web::block(move || demo::load_if_empty(&state, tokens_file))
+                .await
+                .context("demo loader stopped")??;
+            println!("{summary}");
+        }
+        application.run_until_stopped().await?;
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+fn users(command: UsersCommand) -> anyhow::Result<ExitCode> {
+    let UsersCommand::Add {
+        name,
+        role,
+        farm,
+        village,
+        region,
+        database_url,
+    } = command;
+    let farm = farm.map(|name| FarmSpec {
+        name,
+        village,
+        region,
+    });
+
+    let pool = open_database(&database_url)?;
+    let mut conn = pool.get()?;
+    let created = create_user(&mut conn, &name, role, farm.as_ref(), now_seconds())?;
+    println!(
+        "created {role} `{}` ({})",
+        created.actor.name, created.actor.id
+    );
+    if let (Some(farm), Some(id)) = (&farm, created.farm_id) {
+        println!("farm `{}` ({id})", farm.name);
+    }
+    println!("{}", created.token);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a JSON file.
+fn read_json(path: &Path) -> anyhow::Result<serde_json::Value> {
+    let text =
+        fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))
+}
+
+/// Parses an RFC 3339 time given on the command line.
+fn parse_time(text: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|time| time.with_timezone(&Utc))
+        .map_err(|e| format!("`{text}` is not an RFC 3339 time like 2026-10-01T00:00:00Z: {e}"))
+}

@@ -1,0 +1,90 @@
+//! `zerolabel verify`: a certificate judged from files alone, no server involved.
+
+use std::fs;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use chrono::{DateTime, Utc};
+use clap::Args;
+
+use super::{parse_time, read_json};
+use crate::certificate::offline::{Evidence, OfflineReport, verify_offline};
+use crate::tlog::InclusionProof;
+
+/// Files to verify a certificate with.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The signed certificate (JSON).
+    file: PathBuf,
+    /// The issuer's DID document (did.json). Without it only the signature is checked, not
+    /// whether the issuer lists the key (the status cannot be `key_not_trusted`).
+    #[arg(long)]
+    keys: Option<PathBuf>,
+    /// The signed status list the certificate names (from `/status/{list}`), to detect
+    /// revocation.
+    #[arg(long)]
+    status_list: Option<PathBuf>,
+    /// An inclusion proof of the certificate's issuance (from `/log/proof/inclusion`); needs
+    /// `--checkpoint` and `--keys`.
+    #[arg(long, requires = "checkpoint")]
+    proof: Option<PathBuf>,
+    /// The signed checkpoint the proof leads to (from `/log/checkpoint`).
+    #[arg(long, requires = "proof")]
+    checkpoint: Option<PathBuf>,
+    /// Judge validity at this time (RFC 3339) instead of now.
+    #[arg(long, value_parser = parse_time)]
+    at: Option<DateTime<Utc>>,
+}
+
+/// Runs the check and prints the status first; exit 0 only for valid.
+pub fn run(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
+    let certificate = read_json(&args.file)?;
+    let did = args.keys.as_deref().map(read_json).transpose()?;
+    let status_list = args.status_list.as_deref().map(read_json).transpose()?;
+    let proof: Option<InclusionProof> = match &args.proof {
+        Some(path) => {
+            Some(serde_json::from_value(read_json(path)?).context("not an inclusion proof")?)
+        }
+        None => None,
+    };
+    let note = match &args.checkpoint {
+        Some(path) => Some(
+            fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?,
+        ),
+        None => None,
+    };
+
+    let evidence = Evidence {
+        did_document: did.as_ref(),
+        status_list: status_list.as_ref(),
+        inclusion: proof.as_ref().zip(note.as_deref()),
+    };
+    let report = verify_offline(&certificate, evidence, args.at.unwrap_or_else(Utc::now))
+        .map_err(anyhow::Error::msg)?;
+    print_report(&report, did.is_some(), status_list.is_some());
+    Ok(if report.is_valid() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn print_report(report: &OfflineReport, keys_checked: bool, status_checked: bool) {
+    println!("{}", report.verdict.status.as_str());
+    println!("reason: {}", report.verdict.reason);
+    if let Some(method) = &report.verdict.verification_method {
+        println!("signed by: {method}");
+    }
+    match &report.log {
+        Some(Ok(size)) => println!("log: issuance proven in the checkpoint of {size} entries"),
+        Some(Err(why)) => println!("log: NOT proven: {why}"),
+        None => println!("log: not checked (no --proof and --checkpoint)"),
+    }
+    if !keys_checked {
+        println!("note: no --keys given, so whether the issuer lists this key was not checked");
+    }
+    if !status_checked {
+        println!("note: no --status-list given, so revocation was not checked");
+    }
+}
