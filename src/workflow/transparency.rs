@@ -50,6 +50,18 @@ pub fn append_leaf(
     now: DateTime<Utc>,
 ) -> Result<u64, WorkflowError> {
     let data = event.leaf_bytes().map_err(tree_error)?;
+    append_leaf_bytes(conn, event.kind(), &data, certificate_id, now)
+}
+
+/// Appends `data` (UTF-8 text) as the next leaf. [`append_leaf`] is the way events get in; this
+/// lower step exists so the stored tree can be checked against reference vectors.
+pub fn append_leaf_bytes(
+    conn: &mut DbConnection,
+    kind: &str,
+    data: &[u8],
+    certificate_id: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<u64, WorkflowError> {
     let size = rows::log_size(conn)?;
     let range = {
         let store = StoredSubtrees {
@@ -57,12 +69,12 @@ pub fn append_leaf(
         };
         CompactRange::from_store(size, &store).map_err(tree_error)?
     };
-    let appended = tlog::append(&range, tlog::leaf_hash(&data)).map_err(tree_error)?;
+    let appended = tlog::append(&range, tlog::leaf_hash(data)).map_err(tree_error)?;
 
     let entry = LogEntryRow {
         leaf_index: to_i64(appended.leaf_index)?,
-        kind: event.kind().to_owned(),
-        data: String::from_utf8(data).map_err(tree_error)?,
+        kind: kind.to_owned(),
+        data: String::from_utf8(data.to_vec()).map_err(tree_error)?,
         certificate_id: certificate_id.map(str::to_owned),
         appended_at: now.naive_utc(),
     };
