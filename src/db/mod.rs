@@ -64,15 +64,18 @@ pub enum StorageError {
     Corrupt(String),
 }
 
-/// Sets the pragmas every SQLite connection needs: WAL so readers never wait for the writer,
-/// a busy timeout so writers queue instead of failing, and foreign keys.
+/// Sets the pragmas every SQLite connection needs: a busy timeout so writers queue instead of
+/// failing, WAL so readers never wait for the writer, and foreign keys.
+///
+/// The busy timeout comes first: switching a new file to WAL takes a lock, and the pool opens
+/// its connections in parallel, so without the timeout all but one of them fail at first start.
 #[derive(Debug, Clone, Copy)]
 struct SqlitePragmas;
 
 impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragmas {
     fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
         let pragmas = format!(
-            "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}; \
+            "PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL; \
              PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
         );
         conn.batch_execute(&pragmas)
@@ -134,4 +137,35 @@ where
 /// Parses a UUID read from the database.
 pub(crate) fn stored_uuid(text: &str) -> Result<uuid::Uuid, StorageError> {
     uuid::Uuid::parse_str(text).map_err(|_| StorageError::Corrupt(format!("bad uuid `{text}`")))
+}
+
+#[cfg(test)]
+mod tests {
+    use diesel::Connection;
+
+    use super::*;
+
+    #[test]
+    fn a_new_connection_waits_for_a_lock_held_elsewhere_instead_of_failing() {
+        let folder = tempfile::tempdir().expect("temp folder");
+        let url = folder.path().join("fresh.sqlite3");
+        let url = url.to_string_lossy().into_owned();
+        let mut holder = SqliteConnection::establish(&url).expect("first connection");
+        holder
+            .batch_execute("BEGIN EXCLUSIVE; CREATE TABLE t (x INTEGER);")
+            .expect("exclusive lock");
+
+        let waiter = std::thread::spawn({
+            let url = url.clone();
+            move || {
+                let mut conn = SqliteConnection::establish(&url).expect("second connection");
+                SqlitePragmas.on_acquire(&mut conn)
+            }
+        });
+        std::thread::sleep(Duration::from_millis(300));
+        holder.batch_execute("COMMIT").expect("release");
+
+        let outcome = waiter.join().expect("thread");
+        assert!(outcome.is_ok(), "pragmas failed: {outcome:?}");
+    }
 }
