@@ -143,8 +143,7 @@ async fn reject(
 ) -> Result<HttpResponse, ApiError> {
     let id = path_uuid(&path)?;
     require_json(&request)?;
-    let fields = object_body(&body)?;
-    let reason = required_reason(&fields, "reason")?;
+    let reason = reason_from(&body)?;
     let view = state
         .run(move |conn| workflow::reject_application(conn, &actor, id, &reason, now_seconds()))
         .await?;
@@ -190,6 +189,13 @@ fn object_body(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
             "the body must be an object",
         )])),
     }
+}
+
+/// The `reason` a rejection or revocation must give: a body `{"reason": "..."}` with 1 to
+/// [`MAX_REASON_CHARS`] characters.
+pub(super) fn reason_from(body: &[u8]) -> Result<String, ApiError> {
+    let fields = object_body(body)?;
+    required_reason(&fields, "reason")
 }
 
 fn required_reason(fields: &Map<String, Value>, name: &str) -> Result<String, ApiError> {

@@ -6,6 +6,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 use uuid::Uuid;
 
+use super::applications::reason_from;
 use super::auth::SignedIn;
 use super::footprints::require_json;
 use super::problem::ApiError;
@@ -117,25 +118,6 @@ async fn revoke(
         .run(move |conn| workflow::revoke_certificate(conn, &actor, id, &reason, now_seconds()))
         .await?;
     Ok(HttpResponse::Ok().json(revocation))
-}
-
-fn reason_from(body: &[u8]) -> Result<String, ApiError> {
-    let value = footprint::parse_json_body(body)?;
-    let reason = value
-        .get("reason")
-        .and_then(|reason| reason.as_str())
-        .map(str::trim);
-    match reason {
-        Some(text) if !text.is_empty() => Ok(text.to_owned()),
-        _ => Err(ApiError::Input(footprint::InputErrors {
-            kind: footprint::InputErrorKind::Invalid,
-            errors: vec![footprint::FieldError {
-                field: "reason".into(),
-                code: footprint::ErrorCode::MissingField,
-                message: "a non-empty reason is required".into(),
-            }],
-        })),
-    }
 }
 
 async fn verify_document(
