@@ -4,6 +4,7 @@ mod helpers;
 
 mod applications;
 mod cli;
+mod crash;
 mod footprint_cases;
 mod http_errors;
 mod methodology;
