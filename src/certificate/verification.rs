@@ -89,8 +89,10 @@ impl Verdict {
 
 /// Judges a signed certificate at time `now`.
 ///
-/// `trusted_keys` is the issuer's published key list; `None` means the caller has none at hand
-/// (offline use without `--keys`), and only the signature itself is checked.
+/// `trusted_keys` is the issuer's published key list. `None` means the caller has none at hand
+/// (offline use without `--keys`): the signature is still checked, but a certificate is never
+/// `valid` without knowing that its key is the issuer's, since anyone can sign a copy with a
+/// key of their own. The verdict is then `key_not_trusted`, with a reason that says so.
 pub fn evaluate(
     document: &Value,
     trusted_keys: Option<&[TrustedKey]>,
@@ -103,19 +105,22 @@ pub fn evaluate(
     };
     let method = Some(proof.verification_method.clone());
 
-    if let Some(keys) = trusted_keys {
-        let multikey = credential::multikey(&proof.public_key);
-        let listed = keys.iter().find(|key| key.public_key_multibase == multikey);
-        match listed {
-            None => {
-                return Verdict::new(KeyNotTrusted, "the issuer does not list this key", method);
-            }
-            Some(key) if !key.could_sign_at(proof.created) => {
-                let reason = "the key was outside its signing window or compromised when it signed";
-                return Verdict::new(KeyNotTrusted, reason, method);
-            }
-            Some(_) => {}
+    let Some(keys) = trusted_keys else {
+        let reason = "the signature is intact, but no issuer key list was given to show the key \
+                      is the issuer's (pass the issuer's did.json)";
+        return Verdict::new(KeyNotTrusted, reason, method);
+    };
+    let multikey = credential::multikey(&proof.public_key);
+    let listed = keys.iter().find(|key| key.public_key_multibase == multikey);
+    match listed {
+        None => {
+            return Verdict::new(KeyNotTrusted, "the issuer does not list this key", method);
         }
+        Some(key) if !key.could_sign_at(proof.created) => {
+            let reason = "the key was outside its signing window or compromised when it signed";
+            return Verdict::new(KeyNotTrusted, reason, method);
+        }
+        Some(_) => {}
     }
 
     if revoked {

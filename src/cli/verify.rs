@@ -17,8 +17,9 @@ use crate::tlog::InclusionProof;
 pub struct VerifyArgs {
     /// The signed certificate (JSON).
     file: PathBuf,
-    /// The issuer's DID document (did.json). Without it only the signature is checked, not
-    /// whether the issuer lists the key (the status cannot be `key_not_trusted`).
+    /// The issuer's DID document (did.json, from `/.well-known/did.json`). Without it the
+    /// signature is checked but nothing shows the key is the issuer's, so the status is at
+    /// best `key_not_trusted` and the exit code 1.
     #[arg(long)]
     keys: Option<PathBuf>,
     /// The signed status list the certificate names (from `/status/{list}`), to detect
@@ -82,7 +83,7 @@ fn print_report(report: &OfflineReport, keys_checked: bool, status_checked: bool
         None => println!("log: not checked (no --proof and --checkpoint)"),
     }
     if !keys_checked {
-        println!("note: no --keys given, so whether the issuer lists this key was not checked");
+        println!("note: no --keys given, so the certificate cannot be judged valid");
     }
     if !status_checked {
         println!("note: no --status-list given, so revocation was not checked");

@@ -127,8 +127,9 @@ async fn verify_document(
 ) -> Result<HttpResponse, ApiError> {
     require_json(&request)?;
     let document = footprint::parse_json_body(&body)?;
+    let issuing = state.issuing.clone();
     let result = state
-        .run(move |conn| workflow::verify_document(conn, document, now_seconds()))
+        .run(move |conn| workflow::verify_document(conn, &issuing, document, now_seconds()))
         .await?;
     Ok(HttpResponse::Ok().insert_header(no_store()).json(result))
 }

@@ -17,6 +17,7 @@ use crate::credential;
 use crate::db::applications::{self as application_rows, AuditEventRow};
 use crate::db::certificates::{self as rows, CertificateRow, RevocationRow};
 use crate::db::{self, DbConnection, StorageError, status_lists};
+use crate::footprint::{ErrorCode, FieldError, InputErrorKind, InputErrors};
 use crate::status::{StatusBitstring, unsigned_status_list_credential};
 use crate::workflow::applications::status_list_url;
 
@@ -41,7 +42,8 @@ impl StoredCertificate {
 /// The public verification result.
 #[derive(Debug, Clone, Serialize)]
 pub struct VerificationResult {
-    /// `valid`, `expired`, `not_yet_valid`, `revoked`, `signature_invalid` or `unknown`.
+    /// `valid`, `expired`, `not_yet_valid`, `revoked`, `signature_invalid`, `key_not_trusted` or
+    /// `unknown`.
     pub status: VerificationStatus,
     /// Why, in a sentence.
     pub reason: String,
@@ -126,24 +128,66 @@ fn log_evidence(
     issuance_evidence(conn, certificate_id, &key, &origin)
 }
 
-/// Verifies a certificate document handed in by a caller, against this issuer's keys and
-/// revocations. A document this service never issued can still verify (its signature is what
-/// counts), but revocation is only known for ours.
+/// Verifies a certificate document handed in by a caller, against what this issuer really
+/// issued. The one it stored, unchanged, is judged as a scan judges it (with its log evidence).
+/// Any other document is at best `unknown`, however well it is signed: a key compromised later
+/// can sign with a backdated `created` time, and the transparency log, not the signature, is the
+/// record of what was issued.
 pub fn verify_document(
     conn: &mut DbConnection,
+    issuing: &IssuerContext,
     document: Value,
     now: DateTime<Utc>,
 ) -> Result<VerificationResult, WorkflowError> {
-    let id = certificate_id_of(&document);
-    let revocation = match id {
-        Some(id) => rows::find_revocation(conn, &id.to_string())?,
-        None => None,
-    };
-    let keys = trusted_keys(conn)?;
-    let verdict = evaluate(&document, Some(&keys), revocation.is_some(), now);
+    let id = certificate_id_of(&document).ok_or_else(not_a_certificate_id)?;
+    let code = CertificateCode::from_uuid(id);
+    if is_the_stored_document(conn, id, &document)? {
+        return verify_stored(conn, issuing, code, now);
+    }
 
-    let code = CertificateCode::from_uuid(id.unwrap_or(Uuid::nil()));
-    Ok(result(verdict, code, document, revocation, now))
+    let keys = trusted_keys(conn)?;
+    let verdict = evaluate(&document, Some(&keys), false, now);
+    Ok(result(never_issued(verdict), code, document, None, now))
+}
+
+fn is_the_stored_document(
+    conn: &mut DbConnection,
+    id: Uuid,
+    document: &Value,
+) -> Result<bool, WorkflowError> {
+    match find_certificate(conn, id) {
+        Ok(stored) => Ok(stored.document == *document),
+        Err(WorkflowError::NotFound(_)) => Ok(false),
+        Err(other) => Err(other),
+    }
+}
+
+/// A broken signature or an untrusted key keeps its status; what would otherwise pass (valid,
+/// expired, revoked...) becomes `unknown`.
+fn never_issued(verdict: Verdict) -> Verdict {
+    use VerificationStatus::{KeyNotTrusted, SignatureInvalid};
+    if matches!(verdict.status, SignatureInvalid | KeyNotTrusted) {
+        return verdict;
+    }
+    Verdict {
+        status: VerificationStatus::Unknown,
+        reason: "this issuer never issued this exact certificate (its transparency log has no \
+                 record of it), so its signature alone cannot make it valid"
+            .into(),
+        ..verdict
+    }
+}
+
+fn not_a_certificate_id() -> WorkflowError {
+    let error = FieldError::new(
+        "id",
+        ErrorCode::MissingField,
+        "a certificate has an `id` of the form urn:uuid:<uuid>",
+    );
+    WorkflowError::Invalid(InputErrors {
+        kind: InputErrorKind::Invalid,
+        errors: vec![error],
+    })
 }
 
 /// The UUID in a credential's `urn:uuid:` id.

@@ -97,9 +97,81 @@ async fn verify_accepts_an_issued_certificate_and_refuses_a_tampered_one() {
     let later = zerolabel()
         .arg("verify")
         .arg(&good)
+        .arg("--keys")
+        .arg(&keys)
         .args(["--at", "2099-01-01T00:00:00Z"])
         .output()
         .expect("runs");
     assert_eq!(later.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&later.stdout).starts_with("expired"));
+}
+
+#[tokio::test]
+async fn verify_never_calls_a_certificate_valid_without_the_issuers_key_list() {
+    let app = spawn_app().await;
+    let (farmer, auditor) = app.farmer_and_auditor();
+    let approved = app.issue(&farmer, &auditor).await;
+    let id = approved["certificate"]["id"].as_str().expect("id");
+    let issued: Value = app
+        .get(&format!("/api/v1/certificates/{id}"), None)
+        .await
+        .json()
+        .await
+        .expect("certificate");
+    let did = app
+        .get("/.well-known/did.json", None)
+        .await
+        .text()
+        .await
+        .expect("did");
+    let forged = signed_by_a_stranger_with_a_better_claim(&issued);
+
+    let folder = tempfile::tempdir().expect("temp");
+    let (genuine, forgery, keys) = (
+        folder.path().join("genuine.json"),
+        folder.path().join("forged.json"),
+        folder.path().join("did.json"),
+    );
+    std::fs::write(&genuine, issued.to_string()).expect("write");
+    std::fs::write(&forgery, forged.to_string()).expect("write");
+    std::fs::write(&keys, &did).expect("write");
+
+    for file in [&genuine, &forgery] {
+        let without_keys = zerolabel().arg("verify").arg(file).output().expect("runs");
+        assert_eq!(without_keys.status.code(), Some(1));
+        let stdout = String::from_utf8_lossy(&without_keys.stdout);
+        assert!(stdout.starts_with("key_not_trusted"), "{stdout}");
+        assert!(
+            stdout.contains("did.json"),
+            "the reason says what is missing: {stdout}"
+        );
+    }
+
+    let with_keys = zerolabel()
+        .arg("verify")
+        .arg(&forgery)
+        .arg("--keys")
+        .arg(&keys)
+        .output()
+        .expect("runs");
+    assert_eq!(with_keys.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&with_keys.stdout);
+    assert!(stdout.starts_with("key_not_trusted"), "{stdout}");
+}
+
+/// The issued certificate re-signed, with a zero footprint, by a key the issuer never had.
+fn signed_by_a_stranger_with_a_better_claim(issued: &Value) -> Value {
+    let mut document = issued.clone();
+    let fields = document.as_object_mut().expect("object");
+    fields.remove("proof");
+    fields["credentialSubject"]["footprint"]["gross_kg_co2e_per_kg"] = Value::from("0.000001");
+
+    let stranger = zerolabel::credential::generate_signing_key().expect("key");
+    let forged =
+        zerolabel::credential::add_proof(&document, &stranger, chrono::Utc::now()).expect("signs");
+    assert!(
+        zerolabel::credential::verify_proof(&forged).is_ok(),
+        "the forgery's own signature is intact, so only the key list can catch it"
+    );
+    forged
 }
