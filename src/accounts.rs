@@ -30,6 +30,12 @@ impl Role {
             Role::Admin => "admin",
         }
     }
+
+    /// Whether an account with this role may be a member of a farm. Only farmers are: an
+    /// auditor or admin who belonged to a farm would be in a position to decide on its batches.
+    pub fn may_belong_to_a_farm(self) -> bool {
+        self == Role::Farmer
+    }
 }
 
 impl fmt::Display for Role {
@@ -114,5 +120,12 @@ mod tests {
             assert_eq!(role.as_str().parse::<Role>().expect("known role"), role);
         }
         assert!("owner".parse::<Role>().is_err());
+    }
+
+    #[test]
+    fn only_farmers_may_belong_to_a_farm() {
+        assert!(Role::Farmer.may_belong_to_a_farm());
+        assert!(!Role::Auditor.may_belong_to_a_farm());
+        assert!(!Role::Admin.may_belong_to_a_farm());
     }
 }

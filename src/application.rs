@@ -6,7 +6,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use chrono::NaiveDate;
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -20,6 +20,12 @@ const MAX_LOT_CHARS: usize = 64;
 const TOP_LEVEL_FIELDS: &[&str] = &["farm_id", "product", "harvest", "activity"];
 const PRODUCT_FIELDS: &[&str] = &["name", "crop", "gtin", "lot"];
 const HARVEST_FIELDS: &[&str] = &["start", "end"];
+
+/// The longest a certificate may be valid, in days. trust.md asks for a short validity, "a
+/// season or a year": a calendar year that contains 29 February has 366 days, so that is the
+/// longest window that is still a year. A longer label would go on vouching for a footprint
+/// after the next harvest, whose inputs nobody has audited.
+pub const MAX_VALIDITY_DAYS: i64 = 366;
 
 /// What is sold under the label.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,6 +66,60 @@ pub struct ApplicationInput {
     pub activity_json: Value,
     /// The whole body as sent, for the input hash.
     pub body: Value,
+}
+
+/// When a certificate is valid: `valid_until` after `valid_from`, and at most
+/// [`MAX_VALIDITY_DAYS`] after it. Only [`ValidityWindow::new`] makes one, so a certificate can
+/// never be signed with a window that breaks these rules.
+///
+/// A window that has already ended is accepted on purpose: the buyer page and the verifier show
+/// such a certificate as expired, so it misleads nobody, and it lets a certification body put a
+/// past season's audit on record (the demo's expired 2025 chestnuts are one). The proof's
+/// `created` time still shows when it was really signed. This type does not read the clock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ValidityWindow {
+    valid_from: DateTime<Utc>,
+    valid_until: DateTime<Utc>,
+}
+
+impl ValidityWindow {
+    /// Checks the rules, naming `valid_until` (the end that breaks them) in the error.
+    pub fn new(valid_from: DateTime<Utc>, valid_until: DateTime<Utc>) -> Result<Self, InputErrors> {
+        if valid_until <= valid_from {
+            let message = "valid_until must be after valid_from \
+                           (valid_from is the time of approval when not given)";
+            return Err(invalid(vec![error(
+                "valid_until",
+                ErrorCode::InvalidValue,
+                message,
+            )]));
+        }
+        if valid_until - valid_from > Duration::days(MAX_VALIDITY_DAYS) {
+            let message = format!(
+                "valid_until must be at most {MAX_VALIDITY_DAYS} days after valid_from: \
+                 a certificate is valid for a season or a year"
+            );
+            return Err(invalid(vec![error(
+                "valid_until",
+                ErrorCode::InvalidValue,
+                &message,
+            )]));
+        }
+        Ok(Self {
+            valid_from,
+            valid_until,
+        })
+    }
+
+    /// Start of validity.
+    pub fn valid_from(&self) -> DateTime<Utc> {
+        self.valid_from
+    }
+
+    /// End of validity.
+    pub fn valid_until(&self) -> DateTime<Utc> {
+        self.valid_until
+    }
 }
 
 /// Where an application is in its life.
@@ -508,5 +568,59 @@ mod tests {
         );
         assert!(Approved.reject().is_err());
         assert!(Rejected.submit().is_err());
+    }
+
+    fn at(text: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(text)
+            .expect("RFC 3339 time")
+            .with_timezone(&Utc)
+    }
+
+    fn refused_field(from: &str, until: &str) -> (String, ErrorCode) {
+        let refused = ValidityWindow::new(at(from), at(until)).expect_err("should be refused");
+        let [only] = refused.errors.as_slice() else {
+            panic!("expected one error, got {:?}", refused.errors);
+        };
+        (only.field.clone(), only.code)
+    }
+
+    #[test]
+    fn a_validity_window_ends_after_it_starts() {
+        let expected = ("valid_until".to_owned(), ErrorCode::InvalidValue);
+        assert_eq!(
+            refused_field("2027-01-01T00:00:00Z", "2026-01-01T00:00:00Z"),
+            expected
+        );
+        assert_eq!(
+            refused_field("2027-01-01T00:00:00Z", "2027-01-01T00:00:00Z"),
+            expected
+        );
+    }
+
+    #[test]
+    fn a_validity_window_is_at_most_a_leap_year_long() {
+        let leap_year = ValidityWindow::new(at("2027-03-01T00:00:00Z"), at("2028-03-01T00:00:00Z"))
+            .expect("366 days, across 29 February 2028, is a year");
+        assert_eq!(
+            leap_year.valid_until() - leap_year.valid_from(),
+            Duration::days(MAX_VALIDITY_DAYS)
+        );
+
+        assert_eq!(
+            refused_field("2027-03-01T00:00:00Z", "2028-03-01T00:00:01Z"),
+            ("valid_until".to_owned(), ErrorCode::InvalidValue)
+        );
+        assert_eq!(
+            refused_field("2026-01-01T00:00:00Z", "2126-01-01T00:00:00Z"),
+            ("valid_until".to_owned(), ErrorCode::InvalidValue)
+        );
+    }
+
+    #[test]
+    fn a_validity_window_that_has_already_ended_is_accepted() {
+        let past_season =
+            ValidityWindow::new(at("2019-01-01T00:00:00Z"), at("2020-01-01T00:00:00Z"))
+                .expect("a past season is a valid window; the verifier shows it as expired");
+        assert_eq!(past_season.valid_from(), at("2019-01-01T00:00:00Z"));
     }
 }

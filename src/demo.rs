@@ -165,6 +165,8 @@ fn issue_demo_batches(
 ) -> anyhow::Result<Issued> {
     let [chestnut, apple, greens, bees] = *farmers;
     let approve = Approval::default();
+    // A past season's window, 365 days long: a window that has already ended may be signed
+    // (see `ValidityWindow`), and buyers see it as expired.
     let last_season = Approval {
         valid_from: Utc.with_ymd_and_hms(2025, 10, 15, 0, 0, 0).single(),
         valid_until: Utc.with_ymd_and_hms(2026, 10, 15, 0, 0, 0).single(),

@@ -68,7 +68,7 @@ pub enum InputErrorKind {
 
 /// Every problem found in one request, so a farmer can fix them all in one go.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("the footprint request was refused ({count} problem(s)); first: {first}",
+#[error("the input was refused ({count} problem(s)); first: {first}",
     count = .errors.len(), first = first_message(.errors))]
 pub struct InputErrors {
     /// Malformed or invalid.

@@ -8,7 +8,9 @@ use uuid::Uuid;
 
 use super::{Actor, IssuerContext, WorkflowError, require_role, utc};
 use crate::accounts::Role;
-use crate::application::{ApplicationInput, ApplicationStatus, HarvestPeriod, Product};
+use crate::application::{
+    ApplicationInput, ApplicationStatus, HarvestPeriod, MAX_VALIDITY_DAYS, Product, ValidityWindow,
+};
 use crate::certificate::{
     CertificateClaim, CertificateCode, FarmIdentity, document_sha256, unsigned_document,
 };
@@ -24,6 +26,8 @@ use crate::workflow::transparency::{LeafEvent, append_leaf};
 
 /// How long a certificate stays valid when the auditor gives no end.
 pub const DEFAULT_VALIDITY_DAYS: i64 = 365;
+
+const _: () = assert!(DEFAULT_VALIDITY_DAYS <= MAX_VALIDITY_DAYS);
 
 /// An application as the API shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -81,7 +85,8 @@ pub struct CertificateSummary {
 pub struct Approval {
     /// Start of validity; now if absent.
     pub valid_from: Option<DateTime<Utc>>,
-    /// End of validity; one year after the start if absent.
+    /// End of validity; [`DEFAULT_VALIDITY_DAYS`] after the start if absent. Either way the
+    /// window must pass [`ValidityWindow::new`].
     pub valid_until: Option<DateTime<Utc>>,
     /// A note for the audit trail.
     pub note: Option<String>,
@@ -212,7 +217,7 @@ pub fn submit_application(
     get_application(conn, actor, db::stored_uuid(&row.id)?)
 }
 
-/// Submitted -> rejected, by an auditor, with a reason.
+/// Submitted -> rejected, by an auditor who does not belong to the farm, with a reason.
 pub fn reject_application(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -224,6 +229,7 @@ pub fn reject_application(
     let actor_id = actor.id.to_string();
     db::write_transaction(conn, |conn| -> Result<_, WorkflowError> {
         let row = visible_row(conn, actor, id)?;
+        require_independent(conn, actor, &row, "rejecting")?;
         let next = stored_status(&row)?.reject()?;
         let decision = Some((actor_id.as_str(), Some(reason)));
         rows::update_status(conn, &row.id, next.as_str(), now.naive_utc(), decision)?;
@@ -236,8 +242,9 @@ pub fn reject_application(
     get_application(conn, actor, id)
 }
 
-/// Submitted -> approved, by an auditor: signs and stores the certificate in the same
-/// transaction as the approval, so there is never an approval without its certificate.
+/// Submitted -> approved, by an auditor who does not belong to the farm: signs and stores the
+/// certificate in the same transaction as the approval, so there is never an approval without
+/// its certificate.
 pub fn approve_application(
     conn: &mut DbConnection,
     issuing: &IssuerContext,
@@ -247,15 +254,16 @@ pub fn approve_application(
     now: DateTime<Utc>,
 ) -> Result<ApplicationView, WorkflowError> {
     require_role(actor, &[Role::Auditor], "approving an application")?;
+    let window = validity(approval, now)?;
     let actor_id = actor.id.to_string();
     db::write_transaction(conn, |conn| -> Result<(), WorkflowError> {
         let row = visible_row(conn, actor, id)?;
+        require_independent(conn, actor, &row, "approving")?;
         let next = stored_status(&row)?.approve()?;
         let (list_id, list_index) = status_lists::next_free_entry(conn, LIST_SIZE)?;
         let status_url = status_list_url(&issuing.public_base_url, list_id);
         let status_entry = status_list_entry(&status_url, u64::try_from(list_index).unwrap_or(0));
-        let certificate =
-            sign_certificate(conn, issuing, actor, &row, approval, &status_entry, now)?;
+        let certificate = sign_certificate(conn, issuing, actor, &row, window, &status_entry, now)?;
         cert_rows::insert_certificate(conn, &certificate)?;
         status_lists::insert_entry(conn, &certificate.id, list_id, list_index)?;
         let issued = LeafEvent::Issuance {
@@ -280,11 +288,11 @@ fn sign_certificate(
     issuing: &IssuerContext,
     actor: &Actor,
     row: &ApplicationRow,
-    approval: &Approval,
+    window: ValidityWindow,
     status_entry: &Value,
     now: DateTime<Utc>,
 ) -> Result<CertificateRow, WorkflowError> {
-    let (valid_from, valid_until) = validity(approval, now)?;
+    let (valid_from, valid_until) = (window.valid_from(), window.valid_until());
     let farm = farms::find_farm(conn, &row.farm_id)?.ok_or(WorkflowError::NotFound("farm"))?;
     let farm = FarmIdentity {
         name: farm.name,
@@ -331,20 +339,32 @@ fn sign_certificate(
     })
 }
 
-fn validity(
-    approval: &Approval,
-    now: DateTime<Utc>,
-) -> Result<(DateTime<Utc>, DateTime<Utc>), WorkflowError> {
+/// The window the auditor asked for, with the defaults filled in; bad input (reversed, or
+/// longer than [`MAX_VALIDITY_DAYS`]) is refused before anything is read or written.
+fn validity(approval: &Approval, now: DateTime<Utc>) -> Result<ValidityWindow, WorkflowError> {
     let from = approval.valid_from.unwrap_or(now);
     let until = approval
         .valid_until
         .unwrap_or(from + Duration::days(DEFAULT_VALIDITY_DAYS));
-    if until <= from {
-        return Err(WorkflowError::Conflict(
-            "valid_until must be after valid_from".into(),
-        ));
+    Ok(ValidityWindow::new(from, until)?)
+}
+
+/// Refuses a decision by someone who belongs to the application's farm: whoever approves or
+/// rejects a batch must be independent of it. Accounts are no longer linked to farms unless they
+/// are farmers, but this holds even for a membership written before that rule or by hand.
+fn require_independent(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    row: &ApplicationRow,
+    step: &str,
+) -> Result<(), WorkflowError> {
+    if !farms::is_member(conn, &row.farm_id, &actor.id.to_string())? {
+        return Ok(());
     }
-    Ok((from, until))
+    Err(WorkflowError::Forbidden(format!(
+        "{step} this application is refused: you belong to its farm, and no one may decide \
+         on a batch of their own farm"
+    )))
 }
 
 fn product_of(row: &ApplicationRow) -> Product {

@@ -8,8 +8,9 @@ use crate::accounts::{NewToken, Role};
 use crate::db::farms::{self, FarmRow};
 use crate::db::users::{self, TokenRow, UserRow};
 use crate::db::{self, DbConnection, StorageError};
+use crate::footprint::{ErrorCode, FieldError, InputErrors};
 
-/// A farm to create or join when adding a farmer.
+/// A farm to create or join when adding a farmer (only farmers belong to farms).
 #[derive(Debug, Clone)]
 pub struct FarmSpec {
     /// Unique farm name.
@@ -32,7 +33,8 @@ pub struct CreatedUser {
 }
 
 /// Creates a user with a fresh token and, for a farm given by name, links the user to it
-/// (creating the farm if it is new). All of it happens, or none.
+/// (creating the farm if it is new). All of it happens, or none. A farm given for anyone but a
+/// farmer is refused before anything is written (see [`Role::may_belong_to_a_farm`]).
 pub fn create_user(
     conn: &mut DbConnection,
     name: &str,
@@ -40,6 +42,9 @@ pub fn create_user(
     farm: Option<&FarmSpec>,
     now: DateTime<Utc>,
 ) -> Result<CreatedUser, WorkflowError> {
+    if let Some(spec) = farm {
+        require_farm_member_role(role, spec)?;
+    }
     let token = NewToken::generate().map_err(|e| WorkflowError::Signing(e.to_string()))?;
     let user = UserRow {
         id: Uuid::new_v4().to_string(),
@@ -73,6 +78,19 @@ pub fn create_user(
         farm_id,
         token: token.secret,
     })
+}
+
+fn require_farm_member_role(role: Role, farm: &FarmSpec) -> Result<(), WorkflowError> {
+    if role.may_belong_to_a_farm() {
+        return Ok(());
+    }
+    let message = format!(
+        "only farmers are linked to farms: an {role} cannot be a member of farm `{}`, so that \
+         no one decides on batches of a farm they belong to; add the account without a farm",
+        farm.name.trim()
+    );
+    let error = FieldError::new("farm", ErrorCode::InvalidValue, message);
+    Err(WorkflowError::Invalid(InputErrors::invalid(vec![error])))
 }
 
 fn token_row(user_id: &str, token: &NewToken, now: DateTime<Utc>) -> TokenRow {

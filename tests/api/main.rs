@@ -9,3 +9,4 @@ mod footprint_cases;
 mod http_errors;
 mod methodology;
 mod walking_skeleton;
+mod workflow_rules;
