@@ -1,6 +1,6 @@
 //! `zerolabel keys`: the issuer's key list on the server's machine.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use chrono::{DateTime, Utc};
@@ -33,12 +33,30 @@ pub enum KeysCommand {
 }
 
 /// Runs a keys command against the database and keys folder.
+///
+/// Every keys command works on an issuer that exists: when the SQLite file is missing it says
+/// so and exits 1 instead of creating an empty database (a mistyped `--database-url` must not
+/// leave one behind). `zerolabel serve` creates the database and the first key.
 pub fn run(command: KeysCommand, database_url: &str, keys_dir: &Path) -> anyhow::Result<ExitCode> {
+    if let Some(missing) = missing_sqlite_file(database_url) {
+        eprintln!(
+            "no keys yet: there is no database at {} (point --database-url or \
+             ZEROLABEL_DATABASE_URL at the service's database); `zerolabel serve` creates it \
+             and the first issuer key",
+            missing.display()
+        );
+        return Ok(ExitCode::from(1));
+    }
+
     let pool = open_database(database_url)?;
     let mut conn = pool.get()?;
     match command {
         KeysCommand::List => {
-            for key in trusted_keys(&mut conn)? {
+            let keys = trusted_keys(&mut conn)?;
+            if keys.is_empty() {
+                println!("no keys yet in the database at {database_url}");
+            }
+            for key in keys {
                 let until = key
                     .valid_until
                     .map(timestamp)
@@ -68,4 +86,11 @@ pub fn run(command: KeysCommand, database_url: &str, keys_dir: &Path) -> anyhow:
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The SQLite file a URL names, when that file does not exist. A URL of another scheme is left
+/// to `open_database`, which refuses it with its own message.
+fn missing_sqlite_file(database_url: &str) -> Option<PathBuf> {
+    let path = crate::db::sqlite_file(database_url).ok()?;
+    (!path.exists()).then_some(path)
 }

@@ -67,13 +67,14 @@ enum Command {
     /// Fetch everything a deployment publishes and check it: every logged certificate, the
     /// log against its checkpoint, and consistency with a checkpoint saved earlier.
     Audit(audit::AuditArgs),
-    /// Compute a footprint offline from a methodology request file; prints the same result as
-    /// `POST /api/v1/footprints/calculate` (JSON), or a readable table. Exits 1 if the request is
-    /// refused.
+    /// Compute a footprint offline from a methodology request file, or from standard input
+    /// when FILE is `-`; prints the same result as `POST /api/v1/footprints/calculate` (JSON),
+    /// or a readable table. Exits 1 if the request is refused.
     Footprint {
-        /// The request (methodology section 2), JSON.
+        /// The request (methodology section 2), JSON; `-` reads it from standard input.
         file: PathBuf,
-        /// Print a table for people instead of JSON.
+        /// Print a table for people instead of JSON: every source, every removal and offset
+        /// with whether it was netted and why, the totals and the tier.
         #[arg(long)]
         table: bool,
     },

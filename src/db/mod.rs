@@ -83,15 +83,20 @@ impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragma
     }
 }
 
-/// Turns the configured URL into a SQLite file path, creating its folder.
+/// The SQLite file a configured URL names, without touching the file system.
 ///
-/// A `postgres://` URL is refused until that backend exists, rather than silently creating a
+/// A `postgres://` URL is refused until that backend exists, rather than silently read as a
 /// SQLite file with a strange name.
-pub fn sqlite_path(database_url: &str) -> Result<PathBuf, StorageError> {
+pub fn sqlite_file(database_url: &str) -> Result<PathBuf, StorageError> {
     if database_url.contains("://") && !database_url.starts_with("sqlite://") {
         return Err(StorageError::UnsupportedUrl(database_url.to_owned()));
     }
-    let path = PathBuf::from(database_url.trim_start_matches("sqlite://"));
+    Ok(PathBuf::from(database_url.trim_start_matches("sqlite://")))
+}
+
+/// Turns the configured URL into a SQLite file path (see [`sqlite_file`]), creating its folder.
+pub fn sqlite_path(database_url: &str) -> Result<PathBuf, StorageError> {
+    let path = sqlite_file(database_url)?;
     if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(folder).map_err(|source| StorageError::Folder {
             path: folder.to_owned(),

@@ -4,6 +4,8 @@
 use actix_web::HttpRequest;
 use actix_web::http::header;
 
+use crate::footprint::{PreSeason, Source, Tier, TierRule, WaterRegime};
+
 /// A page language.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lang {
@@ -117,6 +119,91 @@ pub fn tier_name(lang: Lang, tier: &str) -> &'static str {
         }
         "low_carbon" => lang.pick("低碳", "Low carbon"),
         _ => lang.pick("碳足迹已核证", "Footprint certified"),
+    }
+}
+
+/// What the free calculator says a batch would qualify for. Unlike [`tier_name`], tier `none`
+/// is never worded as a certified footprint: the calculator certifies nothing.
+pub fn would_qualify_for(lang: Lang, tier: Tier) -> &'static str {
+    match tier {
+        Tier::None => lang.pick(
+            "无标签等级（只能标示碳足迹）",
+            "No label tier (the footprint alone could be shown)",
+        ),
+        other => tier_name(lang, other.id()),
+    }
+}
+
+/// The rule that decided a tier, in the page's language; English is the engine's own sentence.
+pub fn tier_rule_sentence(lang: Lang, rule: TierRule) -> &'static str {
+    let chinese = match rule {
+        TierRule::RemovalsBringNetToZero => {
+            "毛排放不超过该作物基准值，且经核证的农田土壤固碳使净排放小于或等于零；不使用碳抵消。"
+        }
+        TierRule::CreditsCloseTheGap => {
+            "毛排放不超过基准值，扣除固碳后的剩余排放由注销的碳信用抵消；此声明依赖碳抵消，欧盟自 2026 年 9 月 27 日起禁止以抵消为依据的中和声明。"
+        }
+        TierRule::WithinLowCarbonShare => "毛排放不超过该作物基准值的 70%。",
+        TierRule::AboveBenchmark => {
+            "毛排放高于该作物基准值：在减少排放之前，无论固碳或碳信用多少，都不适用任何中和等级。"
+        }
+        TierRule::AboveLowCarbonShare => "毛排放不超过基准值但高于其 70%，且未被固碳抵至零。",
+    };
+    lang.pick(chinese, rule.sentence())
+}
+
+/// A result source's name for people (methodology section 3 keys).
+pub fn source_name(lang: Lang, source: Source) -> &'static str {
+    let (zh, en) = match source {
+        Source::SoilN2oDirect => ("土壤氧化亚氮（直接）", "Soil N2O, direct"),
+        Source::SoilN2oIndirectVolatilisation => (
+            "土壤氧化亚氮（挥发后间接）",
+            "Soil N2O, indirect after volatilisation",
+        ),
+        Source::SoilN2oIndirectLeaching => (
+            "土壤氧化亚氮（淋溶后间接）",
+            "Soil N2O, indirect after leaching",
+        ),
+        Source::UreaCo2 => ("尿素释放的二氧化碳", "CO2 from urea"),
+        Source::LimingCo2 => ("石灰释放的二氧化碳", "CO2 from lime"),
+        Source::RiceCh4 => ("稻田甲烷", "Methane from flooded rice"),
+        Source::Diesel => ("柴油", "Diesel"),
+        Source::Gasoline => ("汽油", "Gasoline"),
+        Source::Lpg => ("液化石油气", "LPG"),
+        Source::Coal => ("煤", "Coal"),
+        Source::Electricity => ("电网电力", "Grid electricity"),
+        Source::FertiliserManufacture => ("化肥生产", "Making fertilisers"),
+        Source::PesticideManufacture => ("农药生产", "Making pesticides"),
+        Source::PlasticFilm => ("地膜生产", "Making mulch film"),
+        Source::InboundTransport => ("投入品运输", "Carrying inputs to the farm"),
+        Source::Composting => ("农场堆肥", "On-farm composting"),
+    };
+    lang.pick(zh, en)
+}
+
+/// A rice water regime during the season, for the calculator's choice list.
+pub fn water_regime_name(lang: Lang, regime: WaterRegime) -> &'static str {
+    match regime {
+        WaterRegime::ContinuouslyFlooded => lang.pick("全季淹水", "Continuously flooded"),
+        WaterRegime::SingleDrainage => lang.pick("排水一次（晒田一次）", "Drained once"),
+        WaterRegime::MultipleDrainage => lang.pick(
+            "多次排水（含干湿交替）",
+            "Drained several times (incl. alternate wetting and drying)",
+        ),
+        WaterRegime::Upland => lang.pick("旱作（从不淹水）", "Upland (never flooded)"),
+    }
+}
+
+/// A rice field's water before the season, for the calculator's choice list.
+pub fn pre_season_name(lang: Lang, pre_season: PreSeason) -> &'static str {
+    match pre_season {
+        PreSeason::NonFloodedUnder180d => {
+            lang.pick("季前未淹水，不足 180 天", "Not flooded, under 180 days")
+        }
+        PreSeason::NonFloodedOver180d => {
+            lang.pick("季前未淹水，超过 180 天", "Not flooded, over 180 days")
+        }
+        PreSeason::FloodedOver30d => lang.pick("季前淹水超过 30 天", "Flooded over 30 days"),
     }
 }
 

@@ -8,5 +8,7 @@ mod crash;
 mod footprint_cases;
 mod http_errors;
 mod methodology;
+mod presentation;
+mod trust;
 mod walking_skeleton;
 mod workflow_rules;
