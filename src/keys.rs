@@ -150,23 +150,39 @@ pub fn create_key_file(dir: &Path, now: DateTime<Utc>) -> Result<IssuerKey, KeyE
     let pem = credential::signing_key_to_pem(&signing_key)
         .map_err(|e| KeyError::Generate(e.to_string()))?;
 
-    let stamp = now.format("%Y%m%dT%H%M%S%.6fZ");
-    let path = dir.join(format!("{KEY_FILE_PREFIX}{stamp}{KEY_FILE_SUFFIX}"));
+    let (path, mut file) = new_key_file(dir, now)?;
     let io_error = |source| KeyError::Io {
         path: path.clone(),
         source,
     };
-    let mut file = fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&path)
-        .map_err(io_error)?;
     file.write_all(pem.as_bytes()).map_err(io_error)?;
     file.sync_all().map_err(io_error)?;
 
     tracing::info!(path = %path.display(), "created a new issuer key");
     Ok(IssuerKey::from_signing_key(signing_key, path))
+}
+
+/// Opens a new, private key file named after `now`. Callers pass whole seconds, so a key made
+/// in the same second as another (a rotation right after the first start) takes the next free
+/// microsecond: the name stays unique and still sorts after the older key.
+fn new_key_file(dir: &Path, now: DateTime<Utc>) -> Result<(PathBuf, fs::File), KeyError> {
+    let mut stamp_time = now;
+    loop {
+        let stamp = stamp_time.format("%Y%m%dT%H%M%S%.6fZ");
+        let path = dir.join(format!("{KEY_FILE_PREFIX}{stamp}{KEY_FILE_SUFFIX}"));
+        let opened = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path);
+        match opened {
+            Ok(file) => return Ok((path, file)),
+            Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => {
+                stamp_time += chrono::Duration::microseconds(1);
+            }
+            Err(source) => return Err(KeyError::Io { path, source }),
+        }
+    }
 }
 
 /// The issuer keys the service can sign with, found by public key. The database decides which
@@ -318,6 +334,18 @@ mod tests {
 
         let loaded = load_or_create_active_key(dir.path(), Utc::now()).expect("loaded");
         assert_eq!(loaded.public_key_multibase, created.public_key_multibase);
+    }
+
+    #[test]
+    fn a_key_made_in_the_same_second_as_another_gets_its_own_later_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let now = DateTime::from_timestamp(1_790_000_000, 0).expect("time");
+        let first = create_key_file(dir.path(), now).expect("first key");
+        let second = create_key_file(dir.path(), now).expect("second key in the same second");
+
+        assert_ne!(first.path, second.path);
+        let newest = load_or_create_active_key(dir.path(), now).expect("loaded");
+        assert_eq!(newest.public_key_multibase, second.public_key_multibase);
     }
 
     #[test]
