@@ -12,4 +12,4 @@ pub mod verification;
 pub use code::{CertificateCode, CodeError};
 pub use document::{CertificateClaim, FarmIdentity, Issuer, unsigned_document};
 pub use log_leaf::{LeafEvent, document_sha256, issuance_leaf_of};
-pub use verification::{TrustedKey, Verdict, VerificationStatus, evaluate};
+pub use verification::{TrustedKey, Verdict, VerificationStatus, evaluate, not_in_log};

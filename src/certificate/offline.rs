@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::log_leaf::issuance_leaf_of;
-use super::verification::{Verdict, VerificationStatus, evaluate};
+use super::verification::{Verdict, VerificationStatus, evaluate, not_in_log};
 use crate::credential;
 use crate::keys::trusted_keys_from_did_document;
 use crate::status::revoked_in;
@@ -34,9 +34,9 @@ pub struct OfflineReport {
 }
 
 impl OfflineReport {
-    /// Valid, and logged if a proof was given.
+    /// Valid: a failed log proof has already turned the verdict into `unknown`.
     pub fn is_valid(&self) -> bool {
-        self.verdict.status == VerificationStatus::Valid && !matches!(self.log, Some(Err(_)))
+        self.verdict.status == VerificationStatus::Valid
     }
 }
 
@@ -54,10 +54,16 @@ pub fn verify_offline(
             .map_err(|reason| format!("the status list cannot be used: {reason}"))?,
         None => false,
     };
-    let verdict = evaluate(certificate, keys.as_deref(), revoked, now);
+    let mut verdict = evaluate(certificate, keys.as_deref(), revoked, now);
     let log = evidence
         .inclusion
         .map(|(proof, note)| check_inclusion(certificate, proof, note, evidence.did_document));
+    if let Some(Err(why)) = &log {
+        verdict = not_in_log(
+            verdict,
+            format!("the issuance is not proven in the log: {why}"),
+        );
+    }
     Ok(OfflineReport { verdict, log })
 }
 

@@ -129,7 +129,24 @@ pub fn evaluate(
     validity_verdict(document, now, method)
 }
 
-use VerificationStatus::{Expired, KeyNotTrusted, NotYetValid, Revoked, SignatureInvalid, Valid};
+/// The verdict on a document the issuer's log does not show as issued: a broken signature or an
+/// untrusted key keeps its status, and what would otherwise pass (valid, expired, revoked...)
+/// becomes `unknown`, with `why` as the reason. A signature alone cannot make a certificate
+/// valid once the log is asked: a key compromised later can sign with a backdated `created`.
+pub fn not_in_log(verdict: Verdict, why: impl Into<String>) -> Verdict {
+    if matches!(verdict.status, SignatureInvalid | KeyNotTrusted) {
+        return verdict;
+    }
+    Verdict {
+        status: Unknown,
+        reason: why.into(),
+        ..verdict
+    }
+}
+
+use VerificationStatus::{
+    Expired, KeyNotTrusted, NotYetValid, Revoked, SignatureInvalid, Unknown, Valid,
+};
 
 fn proof_failure(error: &ProofError) -> Verdict {
     Verdict::new(SignatureInvalid, error.to_string(), None)

@@ -132,11 +132,15 @@ fn check_consistency(
         published.base, old.size, new.size
     );
     let proof: ConsistencyProof = get(&published.client, &url)?.json()?;
-    if let Err(error) = proof.verify(&old.root, &new.root) {
-        problems.push(format!(
+    match proof.verify(&old.root, &new.root) {
+        Ok(()) => println!(
+            "log extends the saved checkpoint of {} entries to {}",
+            old.size, new.size
+        ),
+        Err(error) => problems.push(format!(
             "the log of {} entries does not extend the saved one of {}: {error}",
             new.size, old.size
-        ));
+        )),
     }
     Ok(())
 }

@@ -12,7 +12,7 @@ use super::keys::trusted_keys;
 use super::transparency::{LeafEvent, LogEvidence, append_leaf, issuance_evidence, origin};
 use super::{Actor, WorkflowError, require_role, utc};
 use crate::accounts::Role;
-use crate::certificate::{CertificateCode, Verdict, VerificationStatus, evaluate};
+use crate::certificate::{CertificateCode, Verdict, VerificationStatus, evaluate, not_in_log};
 use crate::credential;
 use crate::db::applications::{self as application_rows, AuditEventRow};
 use crate::db::certificates::{self as rows, CertificateRow, RevocationRow};
@@ -147,7 +147,9 @@ pub fn verify_document(
 
     let keys = trusted_keys(conn)?;
     let verdict = evaluate(&document, Some(&keys), false, now);
-    Ok(result(never_issued(verdict), code, document, None, now))
+    let why = "this issuer never issued this exact certificate (its transparency log has no \
+               record of it), so its signature alone cannot make it valid";
+    Ok(result(not_in_log(verdict, why), code, document, None, now))
 }
 
 fn is_the_stored_document(
@@ -159,22 +161,6 @@ fn is_the_stored_document(
         Ok(stored) => Ok(stored.document == *document),
         Err(WorkflowError::NotFound(_)) => Ok(false),
         Err(other) => Err(other),
-    }
-}
-
-/// A broken signature or an untrusted key keeps its status; what would otherwise pass (valid,
-/// expired, revoked...) becomes `unknown`.
-fn never_issued(verdict: Verdict) -> Verdict {
-    use VerificationStatus::{KeyNotTrusted, SignatureInvalid};
-    if matches!(verdict.status, SignatureInvalid | KeyNotTrusted) {
-        return verdict;
-    }
-    Verdict {
-        status: VerificationStatus::Unknown,
-        reason: "this issuer never issued this exact certificate (its transparency log has no \
-                 record of it), so its signature alone cannot make it valid"
-            .into(),
-        ..verdict
     }
 }
 

@@ -589,6 +589,7 @@ async fn assert_foreign_checkpoint_and_wrong_proof_fail(
     let foreign = verify_offline(files, "proof.json", "foreign.txt", &[]).await;
     assert_eq!(foreign.status.code(), Some(1), "{}", stdout_of(&foreign));
     assert!(stdout_of(&foreign).contains("log: NOT proven"));
+    assert!(stdout_of(&foreign).starts_with("unknown\n"), "one status, and not valid");
 
     let issuer_key = active_issuer_key(app);
     let other_body =
@@ -603,6 +604,7 @@ async fn assert_foreign_checkpoint_and_wrong_proof_fail(
         stdout_of(&wrong_log)
     );
     assert!(stdout_of(&wrong_log).contains("log: NOT proven"));
+    assert!(stdout_of(&wrong_log).starts_with("unknown\n"), "one status, and not valid");
 
     let other_index = issuance_index(&log_entries(app).await, other_id);
     let wrong = inclusion_proof(app, other_index, checkpoint.size).await;
@@ -618,6 +620,7 @@ async fn assert_foreign_checkpoint_and_wrong_proof_fail(
         stdout_of(&mismatched)
     );
     assert!(stdout_of(&mismatched).contains("log: NOT proven"));
+    assert!(stdout_of(&mismatched).starts_with("unknown\n"), "one status, and not valid");
 }
 
 /// The issuer's signing key, read from the app's keys folder as the service does.
@@ -841,6 +844,11 @@ async fn the_audit_checks_a_deployment_and_its_consistency_with_a_saved_checkpoi
     let later = audit(&app, args([OsString::from("--checkpoint"), saved.into()])).await;
     assert_eq!(later.status.code(), Some(0), "{}", stdout_of(&later));
     assert!(stdout_of(&later).contains("5 entries"));
+    assert!(
+        stdout_of(&later).contains("log extends the saved checkpoint of 4 entries to 5"),
+        "{}",
+        stdout_of(&later)
+    );
 
     assert_audit_catches_a_forked_log(&app, &earlier, folder.path()).await;
     assert_audit_refuses_a_checkpoint_by_another_key(&app, &earlier, folder.path()).await;
