@@ -7,6 +7,7 @@ mod cli;
 mod crash;
 mod footprint_cases;
 mod http_errors;
+mod interop;
 mod methodology;
 mod presentation;
 mod trust;

@@ -565,3 +565,131 @@ fn rfc8032_section_7_1_vectors_hold() {
 
     assert_eq!(entries.len(), 5);
 }
+
+/// The order L of the Ed25519 base point, little-endian (RFC 8032 section 5.1).
+const ED25519_GROUP_ORDER: [u8; 32] = [
+    0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10,
+];
+
+/// The canonical encodings of the eight small-order points of edwards25519 (the 8-torsion
+/// subgroup), from libsodium's `ge25519_has_small_order` blocklist (which ignores the sign bit,
+/// written out here with both signs where x is not 0): orders 1, 2, 4, 4, 8, 8, 8, 8.
+const SMALL_ORDER_POINTS: [&str; 8] = [
+    "0100000000000000000000000000000000000000000000000000000000000000",
+    "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+    "0000000000000000000000000000000000000000000000000000000000000000",
+    "0000000000000000000000000000000000000000000000000000000000000080",
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+    "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc85",
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+    "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac03fa",
+];
+
+/// S + multiple * L as 32 little-endian bytes, or None when it no longer fits in 256 bits.
+fn add_multiple_of_group_order(scalar: &[u8], multiple: u32) -> Option<[u8; 32]> {
+    let mut sum = [0u8; 32];
+    let mut carry = 0u32;
+    for (index, byte) in sum.iter_mut().enumerate() {
+        let total =
+            u32::from(scalar[index]) + multiple * u32::from(ED25519_GROUP_ORDER[index]) + carry;
+        *byte = (total & 0xff) as u8;
+        carry = total >> 8;
+    }
+
+    (carry == 0).then_some(sum)
+}
+
+#[test]
+fn every_multiple_of_the_group_order_added_to_s_is_refused() {
+    let signature = signature_of(&signed_vector());
+    let mut refused = 0;
+
+    for multiple in 1..=15 {
+        let Some(non_canonical_s) = add_multiple_of_group_order(&signature[32..], multiple) else {
+            continue;
+        };
+        let mut malleated = signature;
+        malleated[32..].copy_from_slice(&non_canonical_s);
+        let mut secured = signed_vector();
+        set_proof_field(&mut secured, "proofValue", encode_signature(&malleated));
+
+        let result = verify_proof(&secured);
+
+        assert!(
+            matches!(result, Err(ProofError::SignatureInvalid)),
+            "S + {multiple}L: {result:?}"
+        );
+        refused += 1;
+    }
+
+    assert!(refused >= 14, "only {refused} multiples fitted in 256 bits");
+}
+
+#[test]
+fn every_small_order_key_is_refused_even_with_a_signature_a_lenient_check_accepts() {
+    // R = identity and S = 0 satisfy [8][S]B = [8]R + [8][k]A for every small-order A, and the
+    // cofactorless equation too when A is the identity.
+    let mut identity_signature = [0u8; 64];
+    identity_signature[0] = 1;
+    let unsigned = read_json_vector("vc-di-eddsa/unsigned.json");
+
+    for point in SMALL_ORDER_POINTS {
+        let bytes: [u8; 32] = hex::decode(point)
+            .expect("hex")
+            .try_into()
+            .expect("32 bytes");
+        let key = format!(
+            "z{}",
+            bs58::encode([&[0xed, 0x01], &bytes[..]].concat()).into_string()
+        );
+        let mut secured = signed_vector();
+        set_proof_field(
+            &mut secured,
+            "verificationMethod",
+            json!(format!("did:key:{key}#{key}")),
+        );
+        set_proof_field(
+            &mut secured,
+            "proofValue",
+            encode_signature(&identity_signature),
+        );
+
+        let result = verify_proof(&secured);
+
+        assert!(
+            matches!(result, Err(ProofError::UntrustedKey(_))),
+            "{point}: {result:?}"
+        );
+    }
+
+    let identity_key = VerifyingKey::from_bytes(
+        &hex::decode(SMALL_ORDER_POINTS[0])
+            .expect("hex")
+            .try_into()
+            .expect("32 bytes"),
+    )
+    .expect("the identity is a point");
+    let mut forged = signed_vector();
+    set_proof_field(
+        &mut forged,
+        "proofValue",
+        encode_signature(&identity_signature),
+    );
+    let (document, options) = split_secured_document(
+        forged.as_object().expect("an object"),
+        forged["proof"].as_object().expect("an object"),
+    )
+    .expect("splits");
+    let hash_data = proof_hash_data(&document, &options).expect("hashes");
+    assert_eq!(document, unsigned);
+    assert!(
+        ed25519_dalek::Verifier::verify(
+            &identity_key,
+            &hash_data,
+            &Signature::from_bytes(&identity_signature)
+        )
+        .is_ok(),
+        "a lenient check accepts the forgery, so refusing the key is what stops it"
+    );
+}
