@@ -68,9 +68,28 @@ async fn qr_svg(
         .body(svg))
 }
 
+/// `?px=`: read as text so that a value that is not a number is answered naming the field.
 #[derive(Deserialize)]
 struct PngQuery {
-    px: Option<u32>,
+    px: Option<String>,
+}
+
+/// Pixels per module: the default, or `px` when it is a whole number within the bounds.
+fn module_px_of(query: &PngQuery) -> Result<u32, ApiError> {
+    let Some(text) = query.px.as_deref() else {
+        return Ok(DEFAULT_MODULE_PX);
+    };
+    text.parse::<u32>()
+        .ok()
+        .filter(|px| label::qr::MODULE_PX_RANGE.contains(px))
+        .ok_or_else(|| ApiError::BadRequest {
+            field: "px".into(),
+            detail: format!(
+                "px (pixels per module) must be a whole number from {} to {}, not `{text}`",
+                label::qr::MODULE_PX_RANGE.start(),
+                label::qr::MODULE_PX_RANGE.end()
+            ),
+        })
 }
 
 async fn qr_png(
@@ -78,13 +97,7 @@ async fn qr_png(
     path: web::Path<String>,
     query: web::Query<PngQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let module_px = query.px.unwrap_or(DEFAULT_MODULE_PX);
-    if !label::qr::MODULE_PX_RANGE.contains(&module_px) {
-        return Err(ApiError::BadRequest {
-            field: "px".into(),
-            detail: "px (pixels per module) must be between 1 and 40".into(),
-        });
-    }
+    let module_px = module_px_of(&query)?;
     let url = verification_url_of(&state, &path).await?;
     let png = label::qr_png(&url, module_px).map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(HttpResponse::Ok()

@@ -120,3 +120,27 @@ async fn head_answers_wherever_get_does() {
         assert_eq!(response.status(), StatusCode::OK, "{path}");
     }
 }
+
+#[tokio::test]
+async fn a_qr_size_that_is_not_a_whole_number_in_range_names_px() {
+    let app = spawn_app().await;
+    let (farmer, auditor) = app.farmer_and_auditor();
+    let approved = app.issue(&farmer, &auditor).await;
+    let id = approved["certificate"]["id"].as_str().expect("id");
+
+    for px in ["abc", "0", "41", "-3", "2.5"] {
+        let answer = app
+            .get(&format!("/api/v1/certificates/{id}/qr.png?px={px}"), None)
+            .await;
+        let problem = assert_problem(answer, StatusCode::BAD_REQUEST).await;
+        assert_eq!(problem["errors"][0]["field"], "px", "px={px}: {problem}");
+        assert!(
+            problem["detail"].as_str().expect("detail").contains(px),
+            "px={px}: {problem}"
+        );
+    }
+    let fine = app
+        .get(&format!("/api/v1/certificates/{id}/qr.png?px=40"), None)
+        .await;
+    assert_eq!(fine.status(), StatusCode::OK);
+}
