@@ -589,7 +589,10 @@ async fn assert_foreign_checkpoint_and_wrong_proof_fail(
     let foreign = verify_offline(files, "proof.json", "foreign.txt", &[]).await;
     assert_eq!(foreign.status.code(), Some(1), "{}", stdout_of(&foreign));
     assert!(stdout_of(&foreign).contains("log: NOT proven"));
-    assert!(stdout_of(&foreign).starts_with("unknown\n"), "one status, and not valid");
+    assert!(
+        stdout_of(&foreign).starts_with("unknown\n"),
+        "one status, and not valid"
+    );
 
     let issuer_key = active_issuer_key(app);
     let other_body =
@@ -604,7 +607,10 @@ async fn assert_foreign_checkpoint_and_wrong_proof_fail(
         stdout_of(&wrong_log)
     );
     assert!(stdout_of(&wrong_log).contains("log: NOT proven"));
-    assert!(stdout_of(&wrong_log).starts_with("unknown\n"), "one status, and not valid");
+    assert!(
+        stdout_of(&wrong_log).starts_with("unknown\n"),
+        "one status, and not valid"
+    );
 
     let other_index = issuance_index(&log_entries(app).await, other_id);
     let wrong = inclusion_proof(app, other_index, checkpoint.size).await;
@@ -620,7 +626,10 @@ async fn assert_foreign_checkpoint_and_wrong_proof_fail(
         stdout_of(&mismatched)
     );
     assert!(stdout_of(&mismatched).contains("log: NOT proven"));
-    assert!(stdout_of(&mismatched).starts_with("unknown\n"), "one status, and not valid");
+    assert!(
+        stdout_of(&mismatched).starts_with("unknown\n"),
+        "one status, and not valid"
+    );
 }
 
 /// The issuer's signing key, read from the app's keys folder as the service does.
