@@ -192,13 +192,7 @@ async fn posted_documents_verify_only_if_this_issuer_issued_them_exactly() {
     let app = spawn_app().await;
     let (farmer, auditor) = app.farmer_and_auditor();
     let approved = app.issue(&farmer, &auditor).await;
-    let id = approved["certificate"]["id"].as_str().expect("id");
-    let issued: Value = app
-        .get(&format!("/api/v1/certificates/{id}"), None)
-        .await
-        .json()
-        .await
-        .expect("certificate");
+    let issued = app.certificate_of(&approved).await;
 
     let genuine: Value = app
         .post_json("/api/v1/verify", &issued, None)
@@ -209,13 +203,13 @@ async fn posted_documents_verify_only_if_this_issuer_issued_them_exactly() {
     assert_eq!(genuine["status"], "valid");
     assert!(genuine["log"]["inclusion_proof"].is_object(), "{genuine}");
 
-    let issuer_key = issuer_signing_key(&app.folder.path().join("keys"));
+    let issuer_key = app.active_issuer_key();
     let mut better_claim = issued.clone();
     better_claim["credentialSubject"]["footprint"]["gross_kg_co2e_per_kg"] = json!("0.000001");
     let mut new_id = issued.clone();
     new_id["id"] = json!(format!("urn:uuid:{}", uuid::Uuid::new_v4()));
     for never_issued in [better_claim, new_id] {
-        let resigned = resign(&never_issued, &issuer_key);
+        let resigned = resign(&never_issued, issuer_key.signing_key());
         let answer: Value = app
             .post_json("/api/v1/verify", &resigned, None)
             .await
@@ -230,17 +224,6 @@ async fn posted_documents_verify_only_if_this_issuer_issued_them_exactly() {
         .await;
     let problem = assert_problem(not_a_certificate, StatusCode::UNPROCESSABLE_ENTITY).await;
     assert_eq!(problem["errors"][0]["field"], "id");
-}
-
-/// The service's only signing key, read from its keys folder.
-fn issuer_signing_key(keys_dir: &std::path::Path) -> ed25519_dalek::SigningKey {
-    let pem_file = std::fs::read_dir(keys_dir)
-        .expect("keys folder")
-        .map(|entry| entry.expect("entry").path())
-        .find(|path| path.extension().is_some_and(|ext| ext == "pem"))
-        .expect("a key file");
-    let pem = std::fs::read_to_string(pem_file).expect("readable");
-    zerolabel::credential::signing_key_from_pem(&pem).expect("a key")
 }
 
 /// The document signed afresh, as someone holding the issuer's key could.

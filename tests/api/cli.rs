@@ -111,19 +111,8 @@ async fn verify_never_calls_a_certificate_valid_without_the_issuers_key_list() {
     let app = spawn_app().await;
     let (farmer, auditor) = app.farmer_and_auditor();
     let approved = app.issue(&farmer, &auditor).await;
-    let id = approved["certificate"]["id"].as_str().expect("id");
-    let issued: Value = app
-        .get(&format!("/api/v1/certificates/{id}"), None)
-        .await
-        .json()
-        .await
-        .expect("certificate");
-    let did = app
-        .get("/.well-known/did.json", None)
-        .await
-        .text()
-        .await
-        .expect("did");
+    let issued = app.certificate_of(&approved).await;
+    let did = app.did_document().await;
     let forged = signed_by_a_stranger_with_a_better_claim(&issued);
 
     let folder = tempfile::tempdir().expect("temp");

@@ -150,6 +150,34 @@ impl TestApp {
         .await
     }
 
+    /// The signed certificate of an approved application, as the service serves it.
+    pub async fn certificate_of(&self, approved: &Value) -> Value {
+        let id = approved["certificate"]["id"]
+            .as_str()
+            .expect("certificate id");
+        self.get(&format!("/api/v1/certificates/{id}"), None)
+            .await
+            .json()
+            .await
+            .expect("certificate JSON")
+    }
+
+    /// The issuer's did.json, as served.
+    pub async fn did_document(&self) -> String {
+        self.get("/.well-known/did.json", None)
+            .await
+            .text()
+            .await
+            .expect("did.json")
+    }
+
+    /// The key the service signs with now.
+    pub fn active_issuer_key(&self) -> zerolabel::keys::IssuerKey {
+        let mut conn = self.state.pool.get().expect("connection");
+        zerolabel::workflow::keys::active_signing_key(&mut conn, &self.state.issuing.keys)
+            .expect("the active key")
+    }
+
     /// Creates, submits and approves an application; returns the approved application JSON.
     pub async fn issue(&self, farmer: &TestUser, auditor: &TestUser) -> Value {
         let created = self

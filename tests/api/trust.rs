@@ -594,7 +594,7 @@ async fn assert_foreign_checkpoint_and_wrong_proof_fail(
         "one status, and not valid"
     );
 
-    let issuer_key = active_issuer_key(app);
+    let issuer_key = app.active_issuer_key();
     let other_body =
         checkpoint_body("other.example/log", checkpoint.size, &checkpoint.root).expect("a body");
     let other_log = sign_note(&other_body, origin, issuer_key.signing_key()).expect("signed");
@@ -630,13 +630,6 @@ async fn assert_foreign_checkpoint_and_wrong_proof_fail(
         stdout_of(&mismatched).starts_with("unknown\n"),
         "one status, and not valid"
     );
-}
-
-/// The issuer's signing key, read from the app's keys folder as the service does.
-fn active_issuer_key(app: &TestApp) -> zerolabel::keys::IssuerKey {
-    let mut conn = app.state.pool.get().expect("connection");
-    zerolabel::workflow::keys::active_signing_key(&mut conn, &app.state.issuing.keys)
-        .expect("the active key")
 }
 
 /// `zerolabel keys <command>` against the app's database and keys folder.
@@ -867,7 +860,7 @@ async fn the_audit_checks_a_deployment_and_its_consistency_with_a_saved_checkpoi
 /// A checkpoint signed with the issuer's own key but for another tree of the same size: the
 /// log has been rewritten, and the audit must say so.
 async fn assert_audit_catches_a_forked_log(app: &TestApp, earlier: &Checkpoint, folder: &Path) {
-    let issuer_key = active_issuer_key(app);
+    let issuer_key = app.active_issuer_key();
     let body = checkpoint_body(
         &earlier.origin,
         earlier.size,
