@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 /// Default SQLite file, relative to the working directory.
-pub const DEFAULT_DATABASE_URL: &str = "data/zerolabel.sqlite3";
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/zerolabel.sqlite3";
 
 /// Settings of the HTTP service. Each flag can also be given as the environment variable named
 /// beside it; a flag wins over the environment.
@@ -15,7 +15,8 @@ pub struct Settings {
     #[arg(long, env = "ZEROLABEL_BIND", default_value = "127.0.0.1:8080")]
     pub bind: String,
 
-    /// Database: a SQLite file path or sqlite:// URL. The folder is created if missing.
+    /// Database: sqlite://PATH (file and folder created if missing), postgres://USER@HOST/DB,
+    /// or the path of an existing SQLite file.
     #[arg(long, env = "ZEROLABEL_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
     pub database_url: String,
 
@@ -48,10 +49,7 @@ impl Settings {
     pub fn in_folder(folder: &std::path::Path, bind: &str) -> Self {
         Settings {
             bind: bind.to_owned(),
-            database_url: folder
-                .join("zerolabel.sqlite3")
-                .to_string_lossy()
-                .into_owned(),
+            database_url: format!("sqlite://{}", folder.join("zerolabel.sqlite3").display()),
             keys_dir: folder.join("keys"),
             public_base_url: None,
             issuer_name: "Test Issuer".to_owned(),

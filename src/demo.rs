@@ -16,7 +16,7 @@ use crate::accounts::Role;
 use crate::application::parse_application_value;
 use crate::certificate::CertificateCode;
 use crate::db::users::count_users;
-use crate::db::{DbConnection, sqlite_path};
+use crate::db::{DatabaseUrl, DbConnection};
 use crate::http::AppState;
 use crate::label::verification_url;
 use crate::workflow::applications::{self as flow, Approval};
@@ -384,8 +384,8 @@ fn save_tokens(path: &PathBuf, summary: &DemoSummary) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Where the demo keeps its tokens: beside the SQLite file.
+/// Where the demo keeps its tokens: beside the SQLite file. On PostgreSQL they are printed only.
 pub fn tokens_path(database_url: &str) -> Option<PathBuf> {
-    let path = sqlite_path(database_url).ok()?;
-    Some(path.with_file_name("demo-tokens.txt"))
+    let url = DatabaseUrl::parse(database_url).ok()?;
+    Some(url.sqlite_file()?.with_file_name("demo-tokens.txt"))
 }

@@ -91,6 +91,7 @@ pub fn run(command: KeysCommand, database_url: &str, keys_dir: &Path) -> anyhow:
 /// The SQLite file a URL names, when that file does not exist. A URL of another scheme is left
 /// to `open_database`, which refuses it with its own message.
 fn missing_sqlite_file(database_url: &str) -> Option<PathBuf> {
-    let path = crate::db::sqlite_file(database_url).ok()?;
-    (!path.exists()).then_some(path)
+    let url = crate::db::DatabaseUrl::parse(database_url).ok()?;
+    let path = url.sqlite_file()?;
+    (!path.exists()).then(|| path.to_owned())
 }

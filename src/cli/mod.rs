@@ -49,7 +49,7 @@ enum Command {
     Keys {
         #[command(subcommand)]
         command: keys::KeysCommand,
-        /// Database: a SQLite file path or sqlite:// URL.
+        /// Database: sqlite://PATH, postgres://USER@HOST/DB, or an existing SQLite file.
         #[arg(long, env = "ZEROLABEL_DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
         database_url: String,
         /// Folder of the issuer's keys.
@@ -99,7 +99,7 @@ enum UsersCommand {
         /// Region of a new farm.
         #[arg(long, default_value = "Miyun District, Beijing")]
         region: String,
-        /// Database: a SQLite file path or sqlite:// URL.
+        /// Database: sqlite://PATH, postgres://USER@HOST/DB, or an existing SQLite file.
         #[arg(long, env = "ZEROLABEL_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
         database_url: String,
     },

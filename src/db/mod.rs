@@ -12,26 +12,96 @@ pub mod status_lists;
 pub mod transparency;
 pub mod users;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Duration;
 
-use diesel::connection::SimpleConnection;
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::pg::PgConnection;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
 /// The migrations of the SQLite backend, compiled into the binary.
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+/// The migrations of the PostgreSQL backend, name for name the same as SQLite's.
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
 /// How long a writer waits for another writer before SQLite gives up.
 const BUSY_TIMEOUT_MS: u32 = 5_000;
 
-/// The connection type every query takes.
-pub type DbConnection = SqliteConnection;
+/// The PostgreSQL advisory lock every write transaction holds, so that writers queue one after
+/// another as they do on SQLite. The transparency log and the status lists hand out the next
+/// free position inside a write transaction; with several instances over one database, two
+/// writers must never read the same "next" position.
+const WRITE_LOCK_KEY: i64 = 0x7a65_726f_6c62_6c31;
+
+/// One connection to either backend; every query in this module is written once for both.
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    /// The embedded default: a SQLite file.
+    Sqlite(SqliteConnection),
+    /// The production backend.
+    Postgres(PgConnection),
+}
+
 /// A pool of connections shared by the HTTP workers.
 pub type DbPool = Pool<ConnectionManager<DbConnection>>;
 /// One connection borrowed from the pool.
 pub type PooledDb = PooledConnection<ConnectionManager<DbConnection>>;
+
+/// Which database a configured URL names, decided from its scheme alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DatabaseUrl {
+    /// A SQLite file. `create` is false for a bare path, which must name an existing file.
+    Sqlite {
+        /// The file.
+        path: PathBuf,
+        /// Whether a missing file (and its folder) may be created.
+        create: bool,
+    },
+    /// A `postgres://` or `postgresql://` URL, passed to libpq as it is.
+    Postgres(String),
+}
+
+impl DatabaseUrl {
+    /// Reads a configured URL: `sqlite://PATH` (created if missing), `postgres://...` or
+    /// `postgresql://...`, or a bare path to an existing SQLite file. A bare path that does not
+    /// exist is refused, so that a mistyped URL cannot quietly start an empty database.
+    pub fn parse(text: &str) -> Result<Self, StorageError> {
+        if text.starts_with("postgres://") || text.starts_with("postgresql://") {
+            return Ok(DatabaseUrl::Postgres(text.to_owned()));
+        }
+        if let Some(path) = text.strip_prefix("sqlite://") {
+            return Ok(DatabaseUrl::Sqlite {
+                path: PathBuf::from(path),
+                create: true,
+            });
+        }
+        if text.contains("://") || text.is_empty() {
+            return Err(StorageError::UnsupportedUrl(text.to_owned()));
+        }
+        Ok(DatabaseUrl::Sqlite {
+            path: PathBuf::from(text),
+            create: false,
+        })
+    }
+
+    /// The SQLite file, for the SQLite backend.
+    pub fn sqlite_file(&self) -> Option<&std::path::Path> {
+        match self {
+            DatabaseUrl::Sqlite { path, .. } => Some(path),
+            DatabaseUrl::Postgres(_) => None,
+        }
+    }
+
+    /// The backend's name, for logs and messages.
+    pub fn backend(&self) -> &'static str {
+        match self {
+            DatabaseUrl::Sqlite { .. } => "sqlite",
+            DatabaseUrl::Postgres(_) => "postgres",
+        }
+    }
+}
 
 /// Failures of the storage layer.
 #[derive(Debug, thiserror::Error)]
@@ -49,8 +119,16 @@ pub enum StorageError {
     #[error("database migrations failed: {0}")]
     Migration(String),
     /// The database URL names something we cannot open.
-    #[error("unsupported database URL `{0}`: use a SQLite file path or sqlite:// URL")]
+    #[error(
+        "unsupported database URL `{0}`: use sqlite://PATH, postgres://USER@HOST/DB, or the path \
+         of an existing SQLite file"
+    )]
     UnsupportedUrl(String),
+    /// A bare path names no file.
+    #[error(
+        "no SQLite database at {0}: write sqlite://{0} to create one there, or correct the path"
+    )]
+    MissingFile(String),
     /// The folder for the SQLite file could not be made.
     #[error("cannot create the database folder {path}: {source}")]
     Folder {
@@ -64,71 +142,99 @@ pub enum StorageError {
     Corrupt(String),
 }
 
-/// Sets the pragmas every SQLite connection needs: a busy timeout so writers queue instead of
-/// failing, WAL so readers never wait for the writer, and foreign keys.
+/// Sets what every new connection needs. On SQLite: a busy timeout so writers queue instead of
+/// failing, WAL so readers never wait for the writer, and foreign keys; on PostgreSQL: UTC, so
+/// that timestamps read and written without a zone mean the same instant on every instance.
 ///
 /// The busy timeout comes first: switching a new file to WAL takes a lock, and the pool opens
 /// its connections in parallel, so without the timeout all but one of them fail at first start.
 #[derive(Debug, Clone, Copy)]
-struct SqlitePragmas;
+struct ConnectionSetup;
 
-impl CustomizeConnection<SqliteConnection, diesel::r2d2::Error> for SqlitePragmas {
-    fn on_acquire(&self, conn: &mut SqliteConnection) -> Result<(), diesel::r2d2::Error> {
-        let pragmas = format!(
-            "PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL; \
-             PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
-        );
-        conn.batch_execute(&pragmas)
+impl CustomizeConnection<DbConnection, diesel::r2d2::Error> for ConnectionSetup {
+    fn on_acquire(&self, conn: &mut DbConnection) -> Result<(), diesel::r2d2::Error> {
+        let setup = match conn {
+            DbConnection::Sqlite(_) => format!(
+                "PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}; PRAGMA journal_mode = WAL; \
+                 PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
+            ),
+            DbConnection::Postgres(_) => "SET TIME ZONE 'UTC';".to_owned(),
+        };
+        conn.batch_execute(&setup)
             .map_err(diesel::r2d2::Error::QueryError)
     }
 }
 
-/// The SQLite file a configured URL names, without touching the file system.
-///
-/// A `postgres://` URL is refused until that backend exists, rather than silently read as a
-/// SQLite file with a strange name.
-pub fn sqlite_file(database_url: &str) -> Result<PathBuf, StorageError> {
-    if database_url.contains("://") && !database_url.starts_with("sqlite://") {
-        return Err(StorageError::UnsupportedUrl(database_url.to_owned()));
+/// Reads the configured URL (see [`DatabaseUrl::parse`]) and, for a SQLite file that may be
+/// created, makes its folder.
+pub fn prepare(database_url: &str) -> Result<DatabaseUrl, StorageError> {
+    let url = DatabaseUrl::parse(database_url)?;
+    if let DatabaseUrl::Sqlite { path, create } = &url {
+        if !create && !path.exists() {
+            return Err(StorageError::MissingFile(path.display().to_string()));
+        }
+        if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(folder).map_err(|source| StorageError::Folder {
+                path: folder.to_owned(),
+                source,
+            })?;
+        }
     }
-    Ok(PathBuf::from(database_url.trim_start_matches("sqlite://")))
+    Ok(url)
 }
 
-/// Turns the configured URL into a SQLite file path (see [`sqlite_file`]), creating its folder.
-pub fn sqlite_path(database_url: &str) -> Result<PathBuf, StorageError> {
-    let path = sqlite_file(database_url)?;
-    if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(folder).map_err(|source| StorageError::Folder {
-            path: folder.to_owned(),
-            source,
-        })?;
-    }
-    Ok(path)
-}
-
-/// Opens the pool and applies pending migrations.
+/// Opens the pool and applies pending migrations of the URL's backend.
 pub fn connect_and_migrate(database_url: &str, pool_size: u32) -> Result<DbPool, StorageError> {
-    let path = sqlite_path(database_url)?;
-    let pool = build_pool(&path, pool_size)?;
+    let url = prepare(database_url)?;
+    let pool = build_pool(&url, pool_size)?;
 
     let mut conn = pool.get()?;
-    conn.run_pending_migrations(SQLITE_MIGRATIONS)
-        .map_err(|e| StorageError::Migration(e.to_string()))?;
+    run_migrations(&mut conn)?;
     Ok(pool)
 }
 
-fn build_pool(path: &Path, pool_size: u32) -> Result<DbPool, StorageError> {
-    let manager = ConnectionManager::<SqliteConnection>::new(path.to_string_lossy());
+/// Applies the pending migrations of the connection's backend.
+pub fn run_migrations(conn: &mut DbConnection) -> Result<(), StorageError> {
+    let applied = match conn {
+        DbConnection::Sqlite(sqlite) => sqlite.run_pending_migrations(SQLITE_MIGRATIONS).map(drop),
+        DbConnection::Postgres(pg) => migrate_postgres(pg),
+    };
+    applied.map_err(|e| StorageError::Migration(e.to_string()))
+}
+
+/// PostgreSQL migrations under a transaction-scoped advisory lock, so that instances starting
+/// together over one database do not apply the same migration twice.
+fn migrate_postgres(pg: &mut PgConnection) -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    use diesel::{Connection, RunQueryDsl};
+
+    pg.transaction(|pg| {
+        diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+            .bind::<diesel::sql_types::BigInt, _>(WRITE_LOCK_KEY)
+            .execute(pg)?;
+        pg.run_pending_migrations(POSTGRES_MIGRATIONS)
+            .map(drop)
+            .map_err(|e| diesel::result::Error::QueryBuilderError(e.to_string().into()))
+    })
+    .map_err(Into::into)
+}
+
+fn build_pool(url: &DatabaseUrl, pool_size: u32) -> Result<DbPool, StorageError> {
+    let address = match url {
+        DatabaseUrl::Sqlite { path, .. } => path.to_string_lossy().into_owned(),
+        DatabaseUrl::Postgres(address) => address.clone(),
+    };
     Pool::builder()
         .max_size(pool_size)
         .connection_timeout(Duration::from_secs(10))
-        .connection_customizer(Box::new(SqlitePragmas))
-        .build(manager)
+        .connection_customizer(Box::new(ConnectionSetup))
+        .build(ConnectionManager::<DbConnection>::new(address))
         .map_err(|e| StorageError::PoolBuild(e.to_string()))
 }
 
-/// Runs `work` in a write transaction that takes the write lock at its start (SQLite
-/// `BEGIN IMMEDIATE`), so two writers queue on the busy timeout instead of one failing midway.
+/// Runs `work` in a write transaction that waits for every other writer before it reads
+/// anything: SQLite `BEGIN IMMEDIATE` takes the write lock at the start, and on PostgreSQL the
+/// transaction first takes [`WRITE_LOCK_KEY`] as an advisory lock. Two writers therefore queue
+/// instead of one failing midway or both reading the same next log position.
 pub fn write_transaction<T, E>(
     conn: &mut DbConnection,
     work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
@@ -136,7 +242,42 @@ pub fn write_transaction<T, E>(
 where
     E: From<diesel::result::Error>,
 {
-    conn.immediate_transaction(work)
+    begin_write(conn)?;
+    match work(conn) {
+        Ok(value) => {
+            <DbConnection as diesel::Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(error) => {
+            match <DbConnection as diesel::Connection>::TransactionManager::rollback_transaction(
+                conn,
+            ) {
+                Ok(()) | Err(diesel::result::Error::BrokenTransactionManager) => Err(error),
+                Err(rollback) => Err(rollback.into()),
+            }
+        }
+    }
+}
+
+fn begin_write(conn: &mut DbConnection) -> diesel::QueryResult<()> {
+    match conn {
+        DbConnection::Sqlite(sqlite) => {
+            AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")
+        }
+        DbConnection::Postgres(pg) => {
+            use diesel::RunQueryDsl;
+
+            AnsiTransactionManager::begin_transaction(pg)?;
+            let locked = diesel::sql_query("SELECT pg_advisory_xact_lock($1)")
+                .bind::<diesel::sql_types::BigInt, _>(WRITE_LOCK_KEY)
+                .execute(pg);
+            if let Err(error) = locked {
+                AnsiTransactionManager::rollback_transaction(pg)?;
+                return Err(error);
+            }
+            Ok(())
+        }
+    }
 }
 
 /// Parses a UUID read from the database.
@@ -163,8 +304,8 @@ mod tests {
         let waiter = std::thread::spawn({
             let url = url.clone();
             move || {
-                let mut conn = SqliteConnection::establish(&url).expect("second connection");
-                SqlitePragmas.on_acquire(&mut conn)
+                let conn = SqliteConnection::establish(&url).expect("second connection");
+                ConnectionSetup.on_acquire(&mut DbConnection::Sqlite(conn))
             }
         });
         std::thread::sleep(Duration::from_millis(300));

@@ -49,9 +49,12 @@ pub fn insert_entry(
     diesel::insert_into(log_entries::table)
         .values(entry)
         .execute(conn)?;
-    diesel::insert_into(log_subtrees::table)
-        .values(subtrees)
-        .execute(conn)?;
+    // One statement per subtree: a multi-row INSERT has no form shared by both backends.
+    for subtree in subtrees {
+        diesel::insert_into(log_subtrees::table)
+            .values(subtree)
+            .execute(conn)?;
+    }
     Ok(())
 }
 

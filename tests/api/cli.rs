@@ -25,7 +25,7 @@ async fn users_add_prints_a_token_that_signs_in() {
             "--farm",
             "Apiary",
         ])
-        .env("ZEROLABEL_DATABASE_URL", app.database_path())
+        .env("ZEROLABEL_DATABASE_URL", app.database_url())
         .output()
         .expect("runs");
     assert!(

@@ -24,7 +24,7 @@ use zerolabel::certificate::offline::{Evidence, verify_offline};
 use zerolabel::status::revoked_in;
 use zerolabel::tlog::{self, Checkpoint, ConsistencyProof, InclusionProof};
 
-use crate::helpers::{TestUser, chestnut_application};
+use crate::helpers::{TestDatabase, TestUser, chestnut_application};
 
 /// Submitted applications waiting for approval when the approvals start.
 const APPLICATIONS: usize = 80;
@@ -57,10 +57,10 @@ struct Server {
 
 impl Server {
     /// Starts the binary on `bind` and waits until it logs the address it listens on.
-    async fn start(folder: &Path, bind: &str, log_name: &str) -> Server {
+    async fn start(folder: &Path, database_url: &str, bind: &str, log_name: &str) -> Server {
         let log_path = folder.join(log_name);
         let log = File::create(&log_path).expect("server log file");
-        let mut child = zerolabel_in(folder)
+        let mut child = zerolabel_in(folder, database_url)
             .args(["serve", "--bind", bind])
             .env("RUST_LOG", "info")
             .stdout(Stdio::null())
@@ -135,10 +135,10 @@ impl Drop for Server {
     }
 }
 
-fn zerolabel_in(folder: &Path) -> Command {
+fn zerolabel_in(folder: &Path, database_url: &str) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_zerolabel"));
     command
-        .env("ZEROLABEL_DATABASE_URL", folder.join("zerolabel.sqlite3"))
+        .env("ZEROLABEL_DATABASE_URL", database_url)
         .env("ZEROLABEL_KEYS_DIR", folder.join("keys"))
         .env("NO_COLOR", "1");
     command
@@ -173,8 +173,14 @@ fn listening_port(log: &str) -> Option<u16> {
 }
 
 /// Creates an account with `zerolabel users add`; the last line printed is its token.
-fn add_user(folder: &Path, name: &str, role: &str, farm: Option<&str>) -> String {
-    let mut command = zerolabel_in(folder);
+fn add_user(
+    folder: &Path,
+    database_url: &str,
+    name: &str,
+    role: &str,
+    farm: Option<&str>,
+) -> String {
+    let mut command = zerolabel_in(folder, database_url);
     command.args(["users", "add", "--name", name, "--role", role]);
     if let Some(farm) = farm {
         command.args(["--farm", farm]);
@@ -639,6 +645,7 @@ fn kill_delay(round: u64) -> Duration {
 
 /// The server's folder, its port and the accounts acting on it.
 struct Deployment {
+    database: TestDatabase,
     folder: TempDir,
     port: u16,
     auditor: String,
@@ -650,7 +657,8 @@ impl Deployment {
     /// public base URL, and so of the did:web id, the status list URLs and the log's origin.
     async fn restart(&self, round: u64) -> Server {
         let bind = format!("127.0.0.1:{}", self.port);
-        Server::start(self.folder.path(), &bind, &format!("run-{round}.log")).await
+        let log_name = format!("run-{round}.log");
+        Server::start(self.folder.path(), &self.database.url, &bind, &log_name).await
     }
 }
 
@@ -668,14 +676,16 @@ struct Record {
 /// Creates the accounts and the submitted applications; returns the running server with them.
 async fn deployment() -> (Server, Deployment) {
     let folder = TempDir::new().expect("temp folder");
+    let database = TestDatabase::create(folder.path(), "zerolabel.sqlite3");
     let token = add_user(
         folder.path(),
+        &database.url,
         "Wang Jianguo",
         "farmer",
         Some("Chestnut Orchard"),
     );
-    let auditor = add_user(folder.path(), "Chen Jing", "auditor", None);
-    let server = Server::start(folder.path(), "127.0.0.1:0", "run-0.log").await;
+    let auditor = add_user(folder.path(), &database.url, "Chen Jing", "auditor", None);
+    let server = Server::start(folder.path(), &database.url, "127.0.0.1:0", "run-0.log").await;
 
     let farms = server.get_json("/api/v1/farms", Some(&token)).await;
     let farm_id = farms["farms"][0]["id"].as_str().map(str::to_owned);
@@ -683,6 +693,7 @@ async fn deployment() -> (Server, Deployment) {
     let applications = submitted_applications(&server, &farmer, APPLICATIONS).await;
     let port = server.port();
     let deployment = Deployment {
+        database,
         folder,
         port,
         auditor,

@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+pub use crate::database::TestDatabase;
+
 use reqwest::{Client, Response, StatusCode};
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -20,7 +22,10 @@ pub struct TestApp {
     pub state: AppState,
     /// HTTP client.
     pub client: Client,
-    /// The folder holding the database and keys; removed when the test ends.
+    /// The database (dropped when the test ends; declared before `folder`, which holds it on
+    /// SQLite).
+    pub database: TestDatabase,
+    /// The folder holding the keys, and the database on SQLite; removed when the test ends.
     pub folder: TempDir,
 }
 
@@ -32,10 +37,12 @@ pub struct TestUser {
     pub farm_id: Option<String>,
 }
 
-/// Starts the real server on port 0.
+/// Starts the real server on port 0, over a fresh database of the backend under test.
 pub async fn spawn_app() -> TestApp {
     let folder = tempfile::tempdir().expect("temp folder");
-    let settings = Settings::in_folder(folder.path(), "127.0.0.1:0");
+    let database = TestDatabase::create(folder.path(), "zerolabel.sqlite3");
+    let mut settings = Settings::in_folder(folder.path(), "127.0.0.1:0");
+    settings.database_url = database.url.clone();
     let application = Application::build(&settings).expect("application builds");
     let address = format!("http://127.0.0.1:{}", application.port());
     let state = application.state().clone();
@@ -45,14 +52,15 @@ pub async fn spawn_app() -> TestApp {
         address,
         state,
         client: Client::new(),
+        database,
         folder,
     }
 }
 
 impl TestApp {
-    /// The SQLite file of this app.
-    pub fn database_path(&self) -> PathBuf {
-        self.folder.path().join("zerolabel.sqlite3")
+    /// The URL of this app's database, as `ZEROLABEL_DATABASE_URL` takes it.
+    pub fn database_url(&self) -> &str {
+        &self.database.url
     }
 
     /// Creates a user through the library, as `zerolabel users add` does.

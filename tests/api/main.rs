@@ -1,5 +1,7 @@
-//! One integration-test binary: the real server on port 0, a fresh SQLite file per test.
+//! One integration-test binary: the real server on port 0, a fresh database per test (SQLite, or
+//! PostgreSQL when `ZEROLABEL_TEST_POSTGRES_URL` names a server).
 
+mod database;
 mod helpers;
 
 mod applications;

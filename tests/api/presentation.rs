@@ -162,7 +162,7 @@ async fn keys_list_still_prints_the_keys_of_an_existing_database() {
     let app = spawn_app().await;
     let output = zerolabel()
         .args(["keys", "list", "--database-url"])
-        .arg(app.database_path())
+        .arg(app.database_url())
         .output()
         .expect("runs");
 

@@ -20,7 +20,7 @@ use zerolabel::workflow::now_seconds;
 use zerolabel::workflow::transparency::{append_leaf_bytes, current_head, inclusion};
 
 use crate::applications::change_one_digit_of_the_footprint;
-use crate::helpers::{TestApp, TestUser, assert_problem, shared_dir, spawn_app};
+use crate::helpers::{TestApp, TestDatabase, TestUser, assert_problem, shared_dir, spawn_app};
 
 /// Runs the `zerolabel` binary off the async runtime, so the server keeps answering it.
 async fn zerolabel(args: Vec<OsString>) -> Output {
@@ -404,8 +404,8 @@ async fn the_stored_log_matches_the_rfc_6962_reference_tree_at_every_size() {
     )
     .expect("the vector is JSON");
     let folder = tempfile::tempdir().expect("temp folder");
-    let url = folder.path().join("reference.sqlite3");
-    let pool = zerolabel::startup::open_database(&url.to_string_lossy()).expect("fresh database");
+    let database = TestDatabase::create(folder.path(), "reference.sqlite3");
+    let pool = zerolabel::startup::open_database(&database.url).expect("fresh database");
     let mut conn = pool.get().expect("connection");
 
     let (empty_size, empty_root) = current_head(&mut conn).expect("head of the empty log");
@@ -638,7 +638,7 @@ async fn keys_command(app: &TestApp, command: &[&str]) -> Output {
     arguments.extend(args(command.iter().copied()));
     arguments.extend(args([
         OsString::from("--database-url"),
-        app.database_path().into(),
+        app.database_url().into(),
         "--keys-dir".into(),
         app.folder.path().join("keys").into(),
     ]));

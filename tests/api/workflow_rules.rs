@@ -199,7 +199,7 @@ async fn users_add_refuses_a_farm_for_anyone_but_a_farmer_and_creates_nothing() 
         let output = Command::new(env!("CARGO_BIN_EXE_zerolabel"))
             .args(["users", "add", "--name", "X", "--role", role])
             .args(["--farm", "Aud Farm"])
-            .env("ZEROLABEL_DATABASE_URL", app.database_path())
+            .env("ZEROLABEL_DATABASE_URL", app.database_url())
             .output()
             .expect("runs");
 

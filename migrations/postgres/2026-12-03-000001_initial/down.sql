@@ -1,0 +1,9 @@
+DROP TABLE audit_events;
+DROP TABLE revocations;
+DROP TABLE certificates;
+DROP TABLE applications;
+DROP TABLE issuer_keys;
+DROP TABLE api_tokens;
+DROP TABLE farm_members;
+DROP TABLE users;
+DROP TABLE farms;

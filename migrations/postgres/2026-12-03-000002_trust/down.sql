@@ -1,0 +1,3 @@
+DROP TABLE log_subtrees;
+DROP TABLE log_entries;
+DROP TABLE certificate_status;
