@@ -121,7 +121,7 @@ diesel::table! {
     log_entries (leaf_index) {
         leaf_index -> BigInt,
         kind -> Text,
-        data -> Text,
+        data -> Binary,
         certificate_id -> Nullable<Text>,
         appended_at -> Timestamp,
     }

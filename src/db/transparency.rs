@@ -14,8 +14,9 @@ pub struct LogEntryRow {
     pub leaf_index: i64,
     /// `issuance`, `revocation`, `key_added`, `key_compromised`.
     pub kind: String,
-    /// The canonical JSON whose RFC 6962 leaf hash is in the tree.
-    pub data: String,
+    /// The bytes whose RFC 6962 leaf hash is in the tree: canonical JSON for every leaf the
+    /// service writes.
+    pub data: Vec<u8>,
     /// The certificate concerned, if any.
     pub certificate_id: Option<String>,
     /// When it was appended.

@@ -133,7 +133,8 @@ async fn entries(
             serde_json::json!({
                 "leaf_index": row.leaf_index,
                 "kind": row.kind,
-                "data": row.data,
+                // Every leaf the service writes is canonical JSON, so this is the exact text.
+                "data": String::from_utf8_lossy(&row.data),
                 "certificate_id": row.certificate_id,
             })
         })

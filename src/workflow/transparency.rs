@@ -53,7 +53,7 @@ pub fn append_leaf(
     append_leaf_bytes(conn, event.kind(), &data, certificate_id, now)
 }
 
-/// Appends `data` (UTF-8 text) as the next leaf. [`append_leaf`] is the way events get in; this
+/// Appends `data` as the next leaf. [`append_leaf`] is the way events get in; this
 /// lower step exists so the stored tree can be checked against reference vectors.
 pub fn append_leaf_bytes(
     conn: &mut DbConnection,
@@ -74,7 +74,7 @@ pub fn append_leaf_bytes(
     let entry = LogEntryRow {
         leaf_index: to_i64(appended.leaf_index)?,
         kind: kind.to_owned(),
-        data: String::from_utf8(data.to_vec()).map_err(tree_error)?,
+        data: data.to_vec(),
         certificate_id: certificate_id.map(str::to_owned),
         appended_at: now.naive_utc(),
     };
@@ -230,7 +230,7 @@ pub fn issuance_evidence(
     let checkpoint = sign_checkpoint(key, origin, size, &root)?;
     let index = u64::try_from(entry.leaf_index).map_err(tree_error)?;
     let inclusion_proof = inclusion(conn, index, size)?;
-    let leaf = serde_json::from_str(&entry.data).map_err(tree_error)?;
+    let leaf = serde_json::from_slice(&entry.data).map_err(tree_error)?;
     Ok(Some(LogEvidence {
         leaf,
         inclusion_proof,

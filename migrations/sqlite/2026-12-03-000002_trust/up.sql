@@ -7,11 +7,12 @@ CREATE TABLE certificate_status (
     UNIQUE (list_id, list_index)
 );
 
--- One row per log leaf: what was recorded, as the canonical JSON whose hash is the leaf.
+-- One row per log leaf: the exact bytes whose RFC 6962 hash is the leaf (the service writes
+-- canonical JSON; bytes rather than text so that any leaf, NUL included, is kept exactly).
 CREATE TABLE log_entries (
     leaf_index BIGINT PRIMARY KEY NOT NULL,
     kind TEXT NOT NULL,
-    data TEXT NOT NULL,
+    data BLOB NOT NULL,
     certificate_id TEXT REFERENCES certificates (id),
     appended_at TIMESTAMP NOT NULL
 );
