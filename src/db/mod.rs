@@ -292,6 +292,54 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_backend_follows_the_url_scheme() {
+        assert_eq!(
+            DatabaseUrl::parse("postgres://u@h/db")
+                .expect("postgres")
+                .backend(),
+            "postgres"
+        );
+        assert_eq!(
+            DatabaseUrl::parse("postgresql://u@h/db")
+                .expect("postgresql")
+                .backend(),
+            "postgres"
+        );
+        assert_eq!(
+            DatabaseUrl::parse("sqlite://data/x.sqlite3").expect("sqlite"),
+            DatabaseUrl::Sqlite {
+                path: PathBuf::from("data/x.sqlite3"),
+                create: true
+            }
+        );
+        for unsupported in ["mysql://u@h/db", "postgress://u@h/db", ""] {
+            assert!(
+                matches!(
+                    DatabaseUrl::parse(unsupported),
+                    Err(StorageError::UnsupportedUrl(_))
+                ),
+                "{unsupported}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_bare_path_must_name_an_existing_file_and_creates_nothing() {
+        let folder = tempfile::tempdir().expect("temp folder");
+        let missing = folder.path().join("typo/zerolabel.sqlite3");
+        let refused = prepare(&missing.to_string_lossy());
+        assert!(
+            matches!(refused, Err(StorageError::MissingFile(_))),
+            "{refused:?}"
+        );
+        assert!(!folder.path().join("typo").exists(), "no folder made");
+
+        let existing = folder.path().join("present.sqlite3");
+        std::fs::write(&existing, b"").expect("file");
+        assert!(prepare(&existing.to_string_lossy()).is_ok());
+    }
+
+    #[test]
     fn a_new_connection_waits_for_a_lock_held_elsewhere_instead_of_failing() {
         let folder = tempfile::tempdir().expect("temp folder");
         let url = folder.path().join("fresh.sqlite3");

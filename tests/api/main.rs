@@ -9,6 +9,7 @@ mod cli;
 mod crash;
 mod footprint_cases;
 mod http_errors;
+mod instances;
 mod interop;
 mod methodology;
 mod presentation;
