@@ -1,30 +1,4 @@
-// Written to match migrations/sqlite; the schema-drift check arrives with the PostgreSQL backend.
-
-diesel::table! {
-    farms (id) {
-        id -> Text,
-        name -> Text,
-        village -> Text,
-        region -> Text,
-        created_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    users (id) {
-        id -> Text,
-        name -> Text,
-        role -> Text,
-        created_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    farm_members (farm_id, user_id) {
-        farm_id -> Text,
-        user_id -> Text,
-    }
-}
+// @generated automatically by Diesel CLI.
 
 diesel::table! {
     api_tokens (id) {
@@ -35,16 +9,6 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Nullable<Timestamp>,
         revoked_at -> Nullable<Timestamp>,
-    }
-}
-
-diesel::table! {
-    issuer_keys (id) {
-        id -> Text,
-        public_key_multibase -> Text,
-        valid_from -> Timestamp,
-        valid_until -> Nullable<Timestamp>,
-        compromised_at -> Nullable<Timestamp>,
     }
 }
 
@@ -75,29 +39,6 @@ diesel::table! {
 }
 
 diesel::table! {
-    certificates (id) {
-        id -> Text,
-        code -> Text,
-        application_id -> Text,
-        document -> Text,
-        document_sha256 -> Text,
-        verification_method -> Text,
-        valid_from -> Timestamp,
-        valid_until -> Timestamp,
-        issued_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    revocations (certificate_id) {
-        certificate_id -> Text,
-        reason -> Text,
-        revoked_by -> Text,
-        revoked_at -> Timestamp,
-    }
-}
-
-diesel::table! {
     audit_events (id) {
         id -> Text,
         application_id -> Nullable<Text>,
@@ -114,6 +55,47 @@ diesel::table! {
         certificate_id -> Text,
         list_id -> BigInt,
         list_index -> BigInt,
+    }
+}
+
+diesel::table! {
+    certificates (id) {
+        id -> Text,
+        code -> Text,
+        application_id -> Text,
+        document -> Text,
+        document_sha256 -> Text,
+        verification_method -> Text,
+        valid_from -> Timestamp,
+        valid_until -> Timestamp,
+        issued_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    farm_members (farm_id, user_id) {
+        farm_id -> Text,
+        user_id -> Text,
+    }
+}
+
+diesel::table! {
+    farms (id) {
+        id -> Text,
+        name -> Text,
+        village -> Text,
+        region -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    issuer_keys (id) {
+        id -> Text,
+        public_key_multibase -> Text,
+        valid_from -> Timestamp,
+        valid_until -> Nullable<Timestamp>,
+        compromised_at -> Nullable<Timestamp>,
     }
 }
 
@@ -135,25 +117,48 @@ diesel::table! {
     }
 }
 
-diesel::joinable!(farm_members -> farms (farm_id));
-diesel::joinable!(farm_members -> users (user_id));
+diesel::table! {
+    revocations (certificate_id) {
+        certificate_id -> Text,
+        reason -> Text,
+        revoked_by -> Text,
+        revoked_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    users (id) {
+        id -> Text,
+        name -> Text,
+        role -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(applications -> farms (farm_id));
-diesel::joinable!(certificates -> applications (application_id));
-diesel::joinable!(revocations -> certificates (certificate_id));
+diesel::joinable!(audit_events -> applications (application_id));
+diesel::joinable!(audit_events -> certificates (certificate_id));
+diesel::joinable!(audit_events -> users (actor_id));
 diesel::joinable!(certificate_status -> certificates (certificate_id));
+diesel::joinable!(certificates -> applications (application_id));
+diesel::joinable!(farm_members -> farms (farm_id));
+diesel::joinable!(farm_members -> users (user_id));
+diesel::joinable!(log_entries -> certificates (certificate_id));
+diesel::joinable!(revocations -> certificates (certificate_id));
+diesel::joinable!(revocations -> users (revoked_by));
 
 diesel::allow_tables_to_appear_in_same_query!(
-    farms,
-    users,
-    farm_members,
     api_tokens,
-    issuer_keys,
     applications,
-    certificates,
-    revocations,
     audit_events,
     certificate_status,
+    certificates,
+    farm_members,
+    farms,
+    issuer_keys,
     log_entries,
     log_subtrees,
+    revocations,
+    users,
 );
