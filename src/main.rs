@@ -6,6 +6,6 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = zerolabel::cli::Cli::parse();
-    zerolabel::telemetry::init();
+    zerolabel::telemetry::init(cli.log_format());
     zerolabel::cli::run(cli)
 }

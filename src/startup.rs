@@ -12,9 +12,9 @@ use crate::certificate::Issuer;
 use crate::config::{self, Settings};
 use crate::db::{self, DbPool};
 use crate::http::{self, AppState};
-use crate::keys;
 use crate::workflow::keys::adopt_newest_key;
 use crate::workflow::{IssuerContext, now_seconds};
+use crate::{keys, telemetry};
 
 /// Connections per pool: enough for two cores' workers and the blocking threads they use.
 const POOL_SIZE: u32 = 8;
@@ -50,7 +50,8 @@ impl Application {
             issuer,
             public_base_url: public_base_url.clone(),
         };
-        let state = AppState::new(pool, issuing);
+        let backend = db::DatabaseUrl::parse(&settings.database_url)?.backend();
+        let state = AppState::new(pool, backend, issuing);
         let server = run(listener, state.clone(), settings.workers)?;
 
         tracing::info!(address = %bound, %public_base_url, "zerolabel is listening");
@@ -84,10 +85,12 @@ pub fn open_database(database_url: &str) -> anyhow::Result<DbPool> {
 }
 
 fn run(listener: TcpListener, state: AppState, workers: usize) -> anyhow::Result<Server> {
+    telemetry::init_metrics();
     let data = web::Data::new(state);
     let mut server = HttpServer::new(move || {
         App::new()
             .wrap(http::problem::problem_for_plain_errors())
+            .wrap(actix_web::middleware::from_fn(telemetry::record_request))
             .wrap(TracingLogger::default())
             .app_data(data.clone())
             .configure(http::routes)

@@ -17,6 +17,7 @@ use crate::accounts::Role;
 use crate::config::{DEFAULT_DATABASE_URL, Settings};
 use crate::demo;
 use crate::startup::{Application, open_database};
+use crate::telemetry::LogFormat;
 use crate::workflow::now_seconds;
 use crate::workflow::users::{FarmSpec, create_user};
 
@@ -28,6 +29,23 @@ pub use footprint::footprint_table;
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+
+    /// Log lines as readable text or as one JSON object per line (with the request id).
+    #[arg(
+        long,
+        env = "ZEROLABEL_LOG_FORMAT",
+        value_enum,
+        default_value = "pretty",
+        global = true
+    )]
+    log_format: LogFormat,
+}
+
+impl Cli {
+    /// How the command wants its log lines written.
+    pub fn log_format(&self) -> LogFormat {
+        self.log_format
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -12,6 +12,7 @@ use super::problem::ApiError;
 use super::{AppState, get_or_head};
 use crate::application::{self, ApplicationStatus};
 use crate::footprint::{self, ErrorCode, FieldError, InputErrorKind, InputErrors};
+use crate::telemetry;
 use crate::workflow::applications::{self as workflow, Approval, with_urls};
 use crate::workflow::{now_seconds, users};
 
@@ -131,6 +132,7 @@ async fn approve(
             workflow::approve_application(conn, &issuing, &actor, id, &approval, now_seconds())
         })
         .await?;
+    telemetry::count(telemetry::CERTIFICATES_ISSUED);
     Ok(HttpResponse::Ok().json(with_urls(view, state.base_url())))
 }
 

@@ -12,10 +12,10 @@ use super::footprints::require_json;
 use super::problem::ApiError;
 use super::{AppState, get_or_head};
 use crate::certificate::CertificateCode;
-use crate::footprint;
 use crate::label::{self, verification_url};
 use crate::workflow::certificates as workflow;
 use crate::workflow::now_seconds;
+use crate::{footprint, telemetry};
 
 /// Default PNG module size in pixels.
 const DEFAULT_MODULE_PX: u32 = 8;
@@ -130,6 +130,7 @@ async fn revoke(
     let revocation = state
         .run(move |conn| workflow::revoke_certificate(conn, &actor, id, &reason, now_seconds()))
         .await?;
+    telemetry::count(telemetry::CERTIFICATES_REVOKED);
     Ok(HttpResponse::Ok().json(revocation))
 }
 
@@ -144,6 +145,7 @@ async fn verify_document(
     let result = state
         .run(move |conn| workflow::verify_document(conn, &issuing, document, now_seconds()))
         .await?;
+    telemetry::count_verification(result.status.as_str());
     Ok(HttpResponse::Ok().insert_header(no_store()).json(result))
 }
 

@@ -1,4 +1,4 @@
-//! The issuer's published identity (`/.well-known/did.json`) and the liveness probe.
+//! The issuer's published identity (`/.well-known/did.json`).
 
 use actix_web::{HttpResponse, web};
 use serde_json::json;
@@ -10,10 +10,9 @@ use crate::workflow::keys::trusted_keys;
 use crate::workflow::transparency::origin;
 use crate::{credential, keys, tlog};
 
-/// `/.well-known/did.json` and `/healthz`.
+/// `/.well-known/did.json`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/.well-known/did.json").route(get_or_head().to(did_document)))
-        .service(web::resource("/healthz").route(get_or_head().to(healthz)));
+    cfg.service(web::resource("/.well-known/did.json").route(get_or_head().to(did_document)));
 }
 
 async fn did_document(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
@@ -42,8 +41,4 @@ fn log_service(did: &str, base: &str, keys: &[TrustedKey]) -> serde_json::Value 
         "origin": origin,
         "noteVerifierKeys": verifier_keys,
     })
-}
-
-async fn healthz() -> HttpResponse {
-    HttpResponse::Ok().json(json!({ "status": "ok" }))
 }

@@ -7,6 +7,7 @@ pub mod footprints;
 pub mod i18n;
 pub mod identity;
 pub mod methodology;
+pub mod operations;
 pub mod pages;
 pub mod problem;
 pub mod transparency;
@@ -28,12 +29,23 @@ pub struct AppState {
     pub pool: DbPool,
     /// Key, issuer identity and public base URL.
     pub issuing: IssuerContext,
+    /// `sqlite` or `postgres`.
+    backend: &'static str,
 }
 
 impl AppState {
-    /// Bundles the pool and the issuer.
-    pub fn new(pool: DbPool, issuing: IssuerContext) -> Self {
-        AppState { pool, issuing }
+    /// Bundles the pool (of the named backend) and the issuer.
+    pub fn new(pool: DbPool, backend: &'static str, issuing: IssuerContext) -> Self {
+        AppState {
+            pool,
+            issuing,
+            backend,
+        }
+    }
+
+    /// `sqlite` or `postgres`: which database the pool reaches.
+    pub fn database_backend(&self) -> &'static str {
+        self.backend
     }
 
     /// The URL buyers reach the service at.
@@ -69,6 +81,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(pages::routes)
         .configure(methodology::page_routes)
         .configure(identity::routes)
+        .configure(operations::routes)
         .configure(verification::routes)
         .configure(transparency::routes)
         .service(

@@ -12,6 +12,7 @@ use super::i18n::{Lang, crop_name, status_word, tier_name};
 use super::problem::ApiError;
 use super::{AppState, get_or_head};
 use crate::certificate::{CertificateCode, VerificationStatus};
+use crate::telemetry;
 use crate::workflow::certificates::{self as workflow, VerificationResult};
 use crate::workflow::now_seconds;
 
@@ -74,6 +75,7 @@ async fn verify(
     let outcome = state
         .run(move |conn| workflow::verify_stored(conn, &issuing, code, now_seconds()))
         .await;
+    count_outcome(&outcome);
     match (outcome, wants_json) {
         (Ok(result), true) => Ok(HttpResponse::Ok().insert_header(no_store()).json(result)),
         (Ok(result), false) => page(StatusCode::OK, buyer_page(lang, &result)),
@@ -82,6 +84,15 @@ async fn verify(
             page(StatusCode::NOT_FOUND, unknown_page(lang, &code.to_string()))
         }
         (Err(other), _) => Err(other),
+    }
+}
+
+/// Counts a scan's answer for `/metrics`; a code this issuer never issued is `unknown`.
+fn count_outcome(outcome: &Result<VerificationResult, ApiError>) {
+    match outcome {
+        Ok(result) => telemetry::count_verification(result.status.as_str()),
+        Err(ApiError::NotFound(_)) => telemetry::count_verification("unknown"),
+        Err(_) => {}
     }
 }
 

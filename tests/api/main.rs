@@ -12,6 +12,7 @@ mod http_errors;
 mod instances;
 mod interop;
 mod methodology;
+mod operations;
 mod presentation;
 mod trust;
 mod walking_skeleton;

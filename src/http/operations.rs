@@ -1,0 +1,44 @@
+//! What operators and their load balancers ask: liveness, readiness and Prometheus metrics.
+
+use actix_web::{HttpResponse, web};
+use serde_json::json;
+
+use super::problem::ApiError;
+use super::{AppState, get_or_head};
+use crate::telemetry;
+use crate::workflow::keys::active_signing_key;
+
+/// `/healthz`, `/readyz` and `/metrics`.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/healthz").route(get_or_head().to(healthz)))
+        .service(web::resource("/readyz").route(get_or_head().to(readyz)))
+        .service(web::resource("/metrics").route(get_or_head().to(metrics)));
+}
+
+/// Alive: the process answers. Says nothing of the database, so that a database outage does
+/// not make an orchestrator restart every instance.
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(json!({ "status": "ok" }))
+}
+
+/// Ready to serve: the database answers a query and the active signing key named there is
+/// loaded from the keys folder. 503 otherwise, so a load balancer sends traffic elsewhere.
+async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let ring = state.issuing.keys.clone();
+    let key = state
+        .run(move |conn| active_signing_key(conn, &ring))
+        .await
+        .map_err(|error| ApiError::Unavailable(format!("not ready: {error}")))?;
+    Ok(HttpResponse::Ok().json(json!({
+        "status": "ready",
+        "database": state.database_backend(),
+        "signing_key": key.public_key_multibase,
+    })))
+}
+
+/// Prometheus text format: requests and latencies by route pattern, and domain counters.
+async fn metrics() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4; charset=utf-8")
+        .body(telemetry::render_metrics())
+}
