@@ -1,52 +1,129 @@
-//! Typed settings for `zerolabel serve`, from flags and environment variables.
+//! Typed settings for `zerolabel serve`: defaults, then `zerolabel.toml`, then environment
+//! variables, then flags, each overriding the one before.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
+use figment::Figment;
+use figment::providers::{Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
 
 /// Default SQLite file, relative to the working directory.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/zerolabel.sqlite3";
+/// The configuration file read when `--config` is not given (optional: used if present).
+pub const DEFAULT_CONFIG_FILE: &str = "zerolabel.toml";
 
-/// Settings of the HTTP service. Each flag can also be given as the environment variable named
-/// beside it; a flag wins over the environment.
-#[derive(Debug, Clone, Args)]
+/// The settings of the HTTP service, resolved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Settings {
     /// Address and port to listen on. Port 0 picks a free port.
-    #[arg(long, env = "ZEROLABEL_BIND", default_value = "127.0.0.1:8080")]
     pub bind: String,
+    /// sqlite://PATH, postgres://USER@HOST/DB, or the path of an existing SQLite file.
+    pub database_url: String,
+    /// Folder of the issuer's Ed25519 keys.
+    pub keys_dir: PathBuf,
+    /// The URL buyers reach the service at; derived from the bound address when absent.
+    pub public_base_url: Option<String>,
+    /// The issuer's display name.
+    pub issuer_name: String,
+    /// HTTP worker threads (0: one per CPU core).
+    pub workers: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            bind: "127.0.0.1:8080".to_owned(),
+            database_url: DEFAULT_DATABASE_URL.to_owned(),
+            keys_dir: PathBuf::from("keys"),
+            public_base_url: None,
+            issuer_name: "Jinpoluo Zero-Carbon Label Office".to_owned(),
+            workers: 0,
+        }
+    }
+}
+
+/// The flags of `zerolabel serve`. Each can also be given as the environment variable named
+/// beside it, or as the key of the same name in the configuration file.
+#[derive(Debug, Clone, Default, Args, Serialize)]
+pub struct SettingsArgs {
+    /// Configuration file (TOML, keys as the flags with `_`: bind, database_url, keys_dir,
+    /// public_base_url, issuer_name, workers) [default: zerolabel.toml, if present]
+    #[arg(long, env = "ZEROLABEL_CONFIG")]
+    #[serde(skip)]
+    pub config: Option<PathBuf>,
+
+    /// Address and port to listen on; port 0 picks a free port [default: 127.0.0.1:8080]
+    #[arg(long, env = "ZEROLABEL_BIND")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bind: Option<String>,
 
     /// Database: sqlite://PATH (file and folder created if missing), postgres://USER@HOST/DB,
-    /// or the path of an existing SQLite file.
-    #[arg(long, env = "ZEROLABEL_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
-    pub database_url: String,
+    /// or the path of an existing SQLite file [default: sqlite://data/zerolabel.sqlite3]
+    #[arg(long, env = "ZEROLABEL_DATABASE_URL")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
 
-    /// Folder of the issuer's Ed25519 keys (PKCS#8 PEM, mode 0600). A key is created on first
-    /// start.
-    #[arg(long, env = "ZEROLABEL_KEYS_DIR", default_value = "keys")]
-    pub keys_dir: PathBuf,
+    /// Folder of the issuer's Ed25519 keys (PKCS#8 PEM, mode 0600); a key is created on first
+    /// start [default: keys]
+    #[arg(long, env = "ZEROLABEL_KEYS_DIR")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keys_dir: Option<PathBuf>,
 
-    /// The URL buyers reach the service at, used in QR codes and the did:web id. Defaults to
-    /// http:// and the bound address (localhost when binding to all interfaces).
+    /// The URL buyers reach the service at, used in QR codes and the did:web id [default:
+    /// http:// and the bound address, localhost when binding to all interfaces]
     #[arg(long, env = "ZEROLABEL_PUBLIC_BASE_URL")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub public_base_url: Option<String>,
 
-    /// The issuer's display name on certificates and the buyer page.
-    #[arg(
-        long,
-        env = "ZEROLABEL_ISSUER_NAME",
-        default_value = "Jinpoluo Zero-Carbon Label Office"
-    )]
-    pub issuer_name: String,
+    /// The issuer's display name on certificates and the buyer page [default: Jinpoluo
+    /// Zero-Carbon Label Office]
+    #[arg(long, env = "ZEROLABEL_ISSUER_NAME")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub issuer_name: Option<String>,
 
-    /// HTTP worker threads (0: one per CPU core).
-    #[arg(long, env = "ZEROLABEL_WORKERS", default_value_t = 0)]
-    pub workers: usize,
+    /// HTTP worker threads, 0 for one per CPU core [default: 0]
+    #[arg(long, env = "ZEROLABEL_WORKERS")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workers: Option<usize>,
+}
+
+/// The settings could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// `--config` names a file that is not there.
+    #[error("the configuration file {0} does not exist")]
+    MissingFile(PathBuf),
+    /// A value has the wrong type, or a key is unknown.
+    #[error("bad configuration: {0}")]
+    Invalid(#[from] Box<figment::Error>),
+}
+
+impl SettingsArgs {
+    /// Resolves the settings: defaults < configuration file < environment < flags (clap has
+    /// already put the environment under the flags).
+    pub fn resolve(&self) -> Result<Settings, ConfigError> {
+        let file = match &self.config {
+            Some(path) if !path.exists() => return Err(ConfigError::MissingFile(path.clone())),
+            Some(path) => Some(path.clone()),
+            None => Some(PathBuf::from(DEFAULT_CONFIG_FILE)).filter(|path| path.exists()),
+        };
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        if let Some(file) = file {
+            figment = figment.merge(Toml::file_exact(file));
+        }
+        figment
+            .merge(Serialized::defaults(self))
+            .extract()
+            .map_err(|error| ConfigError::Invalid(Box::new(error)))
+    }
 }
 
 impl Settings {
     /// Settings for a service on `bind` with its files under `folder`: what tests and examples
     /// use.
-    pub fn in_folder(folder: &std::path::Path, bind: &str) -> Self {
+    pub fn in_folder(folder: &Path, bind: &str) -> Self {
         Settings {
             bind: bind.to_owned(),
             database_url: format!("sqlite://{}", folder.join("zerolabel.sqlite3").display()),
@@ -79,6 +156,62 @@ pub fn public_base_url(configured: Option<&str>, bound: std::net::SocketAddr) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn config_file(text: &str) -> (tempfile::TempDir, PathBuf) {
+        let folder = tempfile::tempdir().expect("temp folder");
+        let path = folder.path().join("zerolabel.toml");
+        std::fs::write(&path, text).expect("config written");
+        (folder, path)
+    }
+
+    #[test]
+    fn the_file_overrides_defaults_and_flags_or_environment_override_the_file() {
+        let (_folder, path) = config_file(
+            "bind = \"0.0.0.0:9000\"\nworkers = 3\ndatabase_url = \"postgres://db/zl\"\n",
+        );
+        let args = SettingsArgs {
+            config: Some(path),
+            bind: Some("127.0.0.1:7000".to_owned()),
+            ..SettingsArgs::default()
+        };
+
+        let settings = args.resolve().expect("settings");
+        assert_eq!(
+            settings.bind, "127.0.0.1:7000",
+            "a flag (or its variable) wins"
+        );
+        assert_eq!(settings.workers, 3, "the file wins over the default");
+        assert_eq!(settings.database_url, "postgres://db/zl");
+        assert_eq!(settings.issuer_name, Settings::default().issuer_name);
+    }
+
+    #[test]
+    fn an_unknown_key_a_wrong_type_or_a_missing_named_file_is_an_error() {
+        let (_folder, path) = config_file("bnid = \"127.0.0.1:1\"\n");
+        let unknown = SettingsArgs {
+            config: Some(path),
+            ..SettingsArgs::default()
+        };
+        let message = unknown.resolve().expect_err("unknown key").to_string();
+        assert!(message.contains("bnid"), "{message}");
+
+        let (_folder, path) = config_file("workers = \"many\"\n");
+        let wrong = SettingsArgs {
+            config: Some(path),
+            ..SettingsArgs::default()
+        };
+        let message = wrong.resolve().expect_err("wrong type").to_string();
+        assert!(message.contains("workers"), "{message}");
+
+        let missing = SettingsArgs {
+            config: Some(PathBuf::from("/nonexistent/zerolabel.toml")),
+            ..SettingsArgs::default()
+        };
+        assert!(matches!(
+            missing.resolve(),
+            Err(ConfigError::MissingFile(_))
+        ));
+    }
 
     #[test]
     fn the_base_url_follows_the_bound_address_unless_configured() {

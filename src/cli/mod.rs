@@ -1,4 +1,4 @@
-//! The command line: `serve`, `users`, `keys`, `verify`, `audit` and `footprint`.
+//! The command line: `serve`, `users`, `keys`, `backup`, `verify`, `audit` and `footprint`.
 
 mod audit;
 mod footprint;
@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 
 use crate::accounts::Role;
-use crate::config::{DEFAULT_DATABASE_URL, Settings};
+use crate::config::{DEFAULT_DATABASE_URL, Settings, SettingsArgs};
 use crate::demo;
 use crate::startup::{Application, open_database};
 use crate::telemetry::LogFormat;
@@ -53,7 +53,7 @@ enum Command {
     /// Start the HTTP service (creates the database and the issuer key on first start).
     Serve {
         #[command(flatten)]
-        settings: Settings,
+        settings: SettingsArgs,
         /// Load the Jinpoluo demo village into an empty database and print tokens and URLs.
         #[arg(long)]
         demo: bool,
@@ -78,6 +78,15 @@ enum Command {
             global = true
         )]
         keys_dir: PathBuf,
+    },
+    /// Copy a running service's SQLite database to a new file, consistently, while it serves
+    /// (SQLite's `VACUUM INTO`). For PostgreSQL use `pg_dump` (README, "Backups").
+    Backup {
+        /// The file to write; it must not exist yet.
+        output: PathBuf,
+        /// Database: sqlite://PATH or the path of an existing SQLite file.
+        #[arg(long, env = "ZEROLABEL_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
+        database_url: String,
     },
     /// Check a certificate offline, from files only. Prints one status (valid, expired,
     /// not_yet_valid, revoked, signature_invalid, key_not_trusted) and exits 0 only for valid.
@@ -136,13 +145,20 @@ impl clap::ValueEnum for Role {
 /// Runs a parsed command and turns its outcome into the process exit code (2 for errors).
 pub fn run(cli: Cli) -> ExitCode {
     let outcome = match cli.command {
-        Command::Serve { settings, demo } => serve(&settings, demo),
+        Command::Serve { settings, demo } => settings
+            .resolve()
+            .map_err(anyhow::Error::from)
+            .and_then(|settings| serve(&settings, demo)),
         Command::Users { command } => users(command),
         Command::Keys {
             command,
             database_url,
             keys_dir,
         } => keys::run(command, &database_url, &keys_dir),
+        Command::Backup {
+            output,
+            database_url,
+        } => backup(&database_url, &output),
         Command::Verify(args) => verify::run(&args),
         Command::Audit(args) => audit::run(&args),
         Command::Footprint { file, table } => footprint::print_footprint(&file, table),
@@ -196,6 +212,29 @@ fn users(command: UsersCommand) -> anyhow::Result<ExitCode> {
         println!("farm `{}` ({id})", farm.name);
     }
     println!("{}", created.token);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn backup(database_url: &str, output: &Path) -> anyhow::Result<ExitCode> {
+    let url = crate::db::DatabaseUrl::parse(database_url)?;
+    let Some(source) = url.sqlite_file() else {
+        eprintln!(
+            "`zerolabel backup` copies SQLite databases; back up PostgreSQL with pg_dump, e.g. \
+             `pg_dump --format=custom --file zerolabel.dump DATABASE_URL` (README, \"Backups\")"
+        );
+        return Ok(ExitCode::from(1));
+    };
+    if !source.exists() {
+        anyhow::bail!("there is no database at {}", source.display());
+    }
+    if output.exists() {
+        anyhow::bail!("{} exists already: choose a new file", output.display());
+    }
+
+    let pool = open_database(database_url)?;
+    let mut conn = pool.get()?;
+    crate::db::backup_sqlite(&mut conn, output)?;
+    println!("backed up {} to {}", source.display(), output.display());
     Ok(ExitCode::SUCCESS)
 }
 

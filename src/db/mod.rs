@@ -280,6 +280,25 @@ fn begin_write(conn: &mut DbConnection) -> diesel::QueryResult<()> {
     }
 }
 
+/// Writes a consistent copy of a SQLite database to `output` while others keep reading and
+/// writing (`VACUUM INTO` reads one snapshot). PostgreSQL has `pg_dump` for this.
+pub fn backup_sqlite(
+    conn: &mut DbConnection,
+    output: &std::path::Path,
+) -> Result<(), StorageError> {
+    use diesel::RunQueryDsl;
+
+    let DbConnection::Sqlite(sqlite) = conn else {
+        return Err(StorageError::UnsupportedUrl(
+            "backup copies SQLite files; use pg_dump for PostgreSQL".into(),
+        ));
+    };
+    diesel::sql_query("VACUUM INTO ?")
+        .bind::<diesel::sql_types::Text, _>(output.to_string_lossy().into_owned())
+        .execute(sqlite)?;
+    Ok(())
+}
+
 /// Parses a UUID read from the database.
 pub(crate) fn stored_uuid(text: &str) -> Result<uuid::Uuid, StorageError> {
     uuid::Uuid::parse_str(text).map_err(|_| StorageError::Corrupt(format!("bad uuid `{text}`")))

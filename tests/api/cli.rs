@@ -164,3 +164,54 @@ fn signed_by_a_stranger_with_a_better_claim(issued: &Value) -> Value {
     );
     forged
 }
+
+#[tokio::test]
+async fn backup_copies_a_serving_sqlite_database_whole_and_points_postgres_to_pg_dump() {
+    let app = spawn_app().await;
+    let (farmer, auditor) = app.farmer_and_auditor();
+    let approved = app.issue(&farmer, &auditor).await;
+    let served = app.certificate_of(&approved).await;
+    let output_file = app.folder.path().join("backup.sqlite3");
+
+    let output = zerolabel()
+        .arg("backup")
+        .arg(&output_file)
+        .env("ZEROLABEL_DATABASE_URL", app.database_url())
+        .output()
+        .expect("runs");
+
+    if app.database_url().starts_with("postgres") {
+        assert_eq!(output.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&output.stderr).contains("pg_dump"));
+        return;
+    }
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let copy =
+        zerolabel::startup::open_database(&output_file.to_string_lossy()).expect("copy opens");
+    let mut conn = copy.get().expect("connection");
+    let id = served["id"]
+        .as_str()
+        .expect("id")
+        .trim_start_matches("urn:uuid:")
+        .to_owned();
+    let row = zerolabel::db::certificates::find_certificate(&mut conn, &id)
+        .expect("query")
+        .expect("the certificate is in the copy");
+    let copied: Value = serde_json::from_str(&row.document).expect("JSON");
+    assert_eq!(copied, served);
+
+    let again = zerolabel()
+        .arg("backup")
+        .arg(&output_file)
+        .env("ZEROLABEL_DATABASE_URL", app.database_url())
+        .output()
+        .expect("runs");
+    assert!(
+        !again.status.success(),
+        "an existing file is never overwritten"
+    );
+}
