@@ -209,10 +209,27 @@ def check_key_is_listed(multikey, created, did_document):
     raise Refused("key_not_trusted", "the issuer does not list this key")
 
 
+def issuer_id(credential):
+    issuer = credential.get("issuer")
+    return issuer.get("id") if isinstance(issuer, dict) else issuer
+
+
+def check_issuer_is_the_did(credential, did_document):
+    """The credential must name as its issuer the DID whose document lists the keys; otherwise
+    any site could publish a did.json with a copied key list and vouch for another's labels."""
+    if issuer_id(credential) != did_document.get("id"):
+        raise Refused(
+            "key_not_trusted",
+            f"the certificate names issuer {issuer_id(credential)!r}, "
+            f"but did.json is {did_document.get('id')!r}",
+        )
+
+
 def check_not_revoked(certificate, status_list, did_document):
     """Reads the certificate's bit in a status list whose own signature and key check out."""
     try:
         multikey, created = verify_signature(status_list)
+        check_issuer_is_the_did(status_list, did_document)
         check_key_is_listed(multikey, created, did_document)
     except Refused as refused:
         raise Unusable(f"the status list cannot be trusted: {refused}") from refused
@@ -242,6 +259,7 @@ def verify(arguments):
     now = parse_time(arguments.at) if arguments.at else datetime.datetime.now(datetime.timezone.utc)
 
     multikey, created = verify_signature(certificate)
+    check_issuer_is_the_did(certificate, did_document)
     check_key_is_listed(multikey, created, did_document)
     if arguments.status_list:
         check_not_revoked(certificate, load_json(arguments.status_list), did_document)

@@ -55,6 +55,9 @@ pub fn verify_offline(
         None => false,
     };
     let mut verdict = evaluate(certificate, keys.as_deref(), revoked, now);
+    if let Some(did) = evidence.did_document {
+        verdict = issued_by(verdict, certificate, did);
+    }
     let log = evidence
         .inclusion
         .map(|(proof, note)| check_inclusion(certificate, proof, note, evidence.did_document));
@@ -67,6 +70,33 @@ pub fn verify_offline(
     Ok(OfflineReport { verdict, log })
 }
 
+/// `key_not_trusted` unless the certificate names as its issuer the DID whose document lists
+/// the keys: a did.json with a copied key list must not vouch for another issuer's labels.
+fn issued_by(verdict: Verdict, credential: &Value, did_document: &Value) -> Verdict {
+    let named = issuer_id(credential);
+    let published = did_document.get("id").and_then(Value::as_str);
+    if verdict.status == VerificationStatus::SignatureInvalid || named == published {
+        return verdict;
+    }
+    Verdict {
+        status: VerificationStatus::KeyNotTrusted,
+        reason: format!(
+            "the certificate names issuer {}, but the did.json given is {}",
+            named.unwrap_or("(none)"),
+            published.unwrap_or("(no id)")
+        ),
+        ..verdict
+    }
+}
+
+/// The `issuer` of a credential: a DID string, or an object with an `id`.
+fn issuer_id(credential: &Value) -> Option<&str> {
+    let issuer = credential.get("issuer")?;
+    issuer
+        .as_str()
+        .or_else(|| issuer.get("id").and_then(Value::as_str))
+}
+
 /// Reads the certificate's bit from a status list whose own signature checks out (against the
 /// issuer's keys when a DID document is given).
 fn revocation_from_list(
@@ -75,6 +105,9 @@ fn revocation_from_list(
     keys: Option<&[super::TrustedKey]>,
 ) -> Result<bool, String> {
     let proof = credential::verify_proof(list).map_err(|e| format!("its signature: {e}"))?;
+    if issuer_id(list) != issuer_id(certificate) {
+        return Err("it is published by another issuer than the certificate's".into());
+    }
     if let Some(keys) = keys {
         let multikey = credential::multikey(&proof.public_key);
         if !keys.iter().any(|key| key.public_key_multibase == multikey) {

@@ -21,9 +21,10 @@ pub enum KeysCommand {
     /// verifying; a running service picks the new key up at its next approval.
     Rotate,
     /// Mark a key compromised: certificates it signed at or after --since verify as
-    /// key_not_trusted. Rotate afterwards so that approvals can continue.
+    /// key_not_trusted. When it is the active key, a new key is rotated in at once, so that
+    /// signing, the status lists and the log's checkpoints continue.
     Compromise {
-        /// From when its signatures are not to be trusted (RFC 3339).
+        /// From when its signatures are not to be trusted (RFC 3339, not in the future).
         #[arg(long, value_parser = parse_time)]
         since: DateTime<Utc>,
         /// The key's publicKeyMultibase (z6Mk...); the active key if absent.
@@ -81,11 +82,26 @@ pub fn run(command: KeysCommand, database_url: &str, keys_dir: &Path) -> anyhow:
             );
         }
         KeysCommand::Compromise { since, key } => {
+            let was_active = active_key_id(&mut conn)?;
             let marked = compromise_key(&mut conn, key.as_deref(), since, now_seconds())?;
             println!("key {marked} marked compromised since {}", timestamp(since));
+            if was_active.as_deref() == Some(marked.as_str()) {
+                let key = rotate_key(&mut conn, keys_dir, now_seconds())?;
+                println!(
+                    "it was the active key: new active key {} in {}",
+                    key.public_key_multibase,
+                    key.path.display()
+                );
+            }
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The public key of the active signing key, if there is one.
+fn active_key_id(conn: &mut crate::db::DbConnection) -> anyhow::Result<Option<String>> {
+    let active = crate::db::issuer_keys::active_key(conn)?;
+    Ok(active.map(|key| key.public_key_multibase))
 }
 
 /// The SQLite file a URL names, when that file does not exist. A URL of another scheme is left

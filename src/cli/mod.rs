@@ -89,7 +89,7 @@ enum Command {
         database_url: String,
     },
     /// Check a certificate offline, from files only. Prints one status (valid, expired,
-    /// not_yet_valid, revoked, signature_invalid, key_not_trusted) and exits 0 only for valid.
+    /// not_yet_valid, revoked, signature_invalid, key_not_trusted, unknown) and exits 0 only for valid.
     Verify(verify::VerifyArgs),
     /// Fetch everything a deployment publishes and check it: every logged certificate, the
     /// log against its checkpoint, and consistency with a checkpoint saved earlier.

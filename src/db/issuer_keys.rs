@@ -35,7 +35,11 @@ pub fn activate_key_if_new(
     if known > 0 {
         return Ok(false);
     }
-    diesel::update(issuer_keys::table.filter(issuer_keys::valid_until.is_null()))
+    // Every other key's signing window ends now at the latest, whatever end it had before.
+    let still_open = issuer_keys::valid_until
+        .is_null()
+        .or(issuer_keys::valid_until.gt(key.valid_from));
+    diesel::update(issuer_keys::table.filter(still_open))
         .set(issuer_keys::valid_until.eq(key.valid_from))
         .execute(conn)?;
     diesel::insert_into(issuer_keys::table)

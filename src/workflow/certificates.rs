@@ -42,8 +42,10 @@ impl StoredCertificate {
 /// The public verification result.
 #[derive(Debug, Clone, Serialize)]
 pub struct VerificationResult {
-    /// `valid`, `expired`, `not_yet_valid`, `revoked`, `signature_invalid`, `key_not_trusted` or
-    /// `unknown`.
+    /// `valid`, `expired`, `not_yet_valid`, `revoked`, `signature_invalid` or `unknown`: the
+    /// set product.md fixes for buyers' phones and scripts. A signature by a key that was not
+    /// trusted when it signed is `signature_invalid` here (the reason says which); the offline
+    /// verifier names it `key_not_trusted`.
     pub status: VerificationStatus,
     /// Why, in a sentence.
     pub reason: String,
@@ -189,8 +191,12 @@ fn result(
     revocation: Option<RevocationRow>,
     now: DateTime<Utc>,
 ) -> VerificationResult {
+    let status = match verdict.status {
+        VerificationStatus::KeyNotTrusted => VerificationStatus::SignatureInvalid,
+        other => other,
+    };
     VerificationResult {
-        status: verdict.status,
+        status,
         reason: verdict.reason,
         checked_at: now,
         code: code.to_string(),

@@ -68,6 +68,16 @@ pub fn compromise_key(
     since: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Result<String, WorkflowError> {
+    if since > now {
+        return Err(WorkflowError::OutOfRange {
+            field: "since",
+            detail: format!(
+                "--since {} is in the future: a compromise is dated when it happened, and a \
+                 future date would leave the key trusted until then",
+                since.to_rfc3339()
+            ),
+        });
+    }
     db::write_transaction(conn, |conn| {
         let key = match public_key_multibase {
             Some(multibase) => issuer_keys::find_key(conn, multibase)?,

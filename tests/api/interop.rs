@@ -678,3 +678,42 @@ async fn the_readme_by_hand_steps_verify_an_issued_certificate_with_openssl() {
     assert!(!refused.status.success(), "{refused:?}");
     assert!(String::from_utf8_lossy(&refused.stdout).contains("Signature Verification Failure"));
 }
+
+/// The issuer's did.json with every `did:web:…` id moved to a look-alike site, keys unchanged.
+fn did_of_a_look_alike(did_text: &str) -> String {
+    let did: Value = serde_json::from_str(did_text).expect("did.json");
+    let genuine = did["id"].as_str().expect("id").to_owned();
+    did_text.replace(&genuine, "did:web:labels.look-alike.example")
+}
+
+#[tokio::test]
+async fn a_did_json_of_another_issuer_vouches_for_nothing_offline() {
+    let app = spawn_app().await;
+    let issued = issue_certificate(&app).await;
+    let folder = tempfile::tempdir().expect("temporary folder");
+    let (certificate, did) = (
+        folder.path().join("certificate.json"),
+        folder.path().join("did.json"),
+    );
+    std::fs::write(&certificate, &issued.certificate).expect("write");
+    std::fs::write(&did, did_of_a_look_alike(&issued.did_text)).expect("write");
+
+    let recipe = run_recipe(&certificate, &did, None);
+    let recipe_out = String::from_utf8_lossy(&recipe.stdout);
+    assert_eq!(recipe.status.code(), Some(1), "{recipe:?}");
+    assert!(recipe_out.starts_with("key_not_trusted"), "{recipe_out}");
+
+    let ours = Command::new(env!("CARGO_BIN_EXE_zerolabel"))
+        .arg("verify")
+        .arg(&certificate)
+        .arg("--keys")
+        .arg(&did)
+        .output()
+        .expect("verify runs");
+    let ours_out = String::from_utf8_lossy(&ours.stdout);
+    assert_eq!(ours.status.code(), Some(1), "{ours:?}");
+    assert!(
+        ours_out.starts_with("key_not_trusted") && ours_out.contains("look-alike"),
+        "{ours_out}"
+    );
+}

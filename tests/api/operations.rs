@@ -10,15 +10,15 @@ use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, assert_problem, spawn_app};
 
-/// `zerolabel keys ...` against the app's database and keys folder.
-fn keys_command(app: &TestApp, arguments: &[&str]) {
+/// `zerolabel keys ...` against the app's database and a keys folder; returns what it printed.
+fn keys_command(app: &TestApp, arguments: &[&str], keys_dir: &std::path::Path) -> String {
     let output = Command::new(env!("CARGO_BIN_EXE_zerolabel"))
         .arg("keys")
         .args(arguments)
         .arg("--database-url")
         .arg(app.database_url())
         .arg("--keys-dir")
-        .arg(app.folder.path().join("keys"))
+        .arg(keys_dir)
         .output()
         .expect("keys command runs");
     assert!(
@@ -26,10 +26,11 @@ fn keys_command(app: &TestApp, arguments: &[&str]) {
         "keys {arguments:?}: {}",
         String::from_utf8_lossy(&output.stderr)
     );
+    String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 #[tokio::test]
-async fn readiness_follows_the_database_and_the_signing_key_while_liveness_stays_up() {
+async fn readiness_follows_the_signing_key_while_liveness_stays_up() {
     let app = spawn_app().await;
     let ready: Value = app.get("/readyz", None).await.json().await.expect("JSON");
     assert_eq!(ready["status"], "ready");
@@ -39,7 +40,9 @@ async fn readiness_follows_the_database_and_the_signing_key_while_liveness_stays
     );
     assert!(ready["database"] == "sqlite" || ready["database"] == "postgres");
 
-    keys_command(&app, &["compromise", "--since", "2020-01-01T00:00:00Z"]);
+    // A key rotated in on another machine whose key file this instance lacks.
+    let elsewhere = tempfile::tempdir().expect("another keys folder");
+    keys_command(&app, &["rotate"], elsewhere.path());
     let problem = assert_problem(
         app.get("/readyz", None).await,
         StatusCode::SERVICE_UNAVAILABLE,
@@ -49,13 +52,61 @@ async fn readiness_follows_the_database_and_the_signing_key_while_liveness_stays
         problem["detail"]
             .as_str()
             .expect("detail")
-            .contains("signing key"),
+            .contains("not ready"),
         "{problem}"
     );
     assert_eq!(app.get("/healthz", None).await.status(), StatusCode::OK);
 
-    keys_command(&app, &["rotate"]);
+    for file in std::fs::read_dir(elsewhere.path()).expect("folder") {
+        let file = file.expect("entry").path();
+        let target = app
+            .folder
+            .path()
+            .join("keys")
+            .join(file.file_name().expect("name"));
+        std::fs::copy(&file, target).expect("key copied into this instance's folder");
+    }
     assert_eq!(app.get("/readyz", None).await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn compromising_the_active_key_rotates_at_once_so_the_service_stays_ready() {
+    let app = spawn_app().await;
+    let before = app.active_issuer_key().public_key_multibase;
+    let since = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+
+    let output = keys_command(
+        &app,
+        &["compromise", "--since", &since],
+        &app.folder.path().join("keys"),
+    );
+    assert!(output.contains("new active key"), "{output}");
+
+    assert_ne!(app.active_issuer_key().public_key_multibase, before);
+    assert_eq!(app.get("/readyz", None).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.get("/log/checkpoint", None).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn a_compromise_dated_in_the_future_is_refused_and_changes_nothing() {
+    let app = spawn_app().await;
+    let did_before = app.did_document().await;
+
+    let output = Command::new(env!("CARGO_BIN_EXE_zerolabel"))
+        .args(["keys", "compromise", "--since", "2099-01-01T00:00:00Z"])
+        .arg("--database-url")
+        .arg(app.database_url())
+        .arg("--keys-dir")
+        .arg(app.folder.path().join("keys"))
+        .output()
+        .expect("keys command runs");
+
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("future"));
+    assert_eq!(app.did_document().await, did_before);
 }
 
 #[tokio::test]

@@ -773,9 +773,16 @@ async fn a_compromised_key_is_distrusted_only_from_its_compromise_time() {
 
     assert_eq!(verification_result(&app, &before).await["status"], "valid");
     assert_eq!(offline_status(&app, &before).await, "valid");
+    let after_result = verification_result(&app, &after).await;
     assert_eq!(
-        verification_result(&app, &after).await["status"],
-        "key_not_trusted"
+        after_result["status"], "signature_invalid",
+        "the served result keeps to the statuses of product.md"
+    );
+    assert!(
+        after_result["reason"]
+            .as_str()
+            .is_some_and(|reason| reason.contains("compromised")),
+        "{after_result}"
     );
     assert_eq!(offline_status(&app, &after).await, "key_not_trusted");
     assert_eq!(
