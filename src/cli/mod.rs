@@ -88,6 +88,8 @@ enum Command {
         #[arg(long, env = "ZEROLABEL_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
         database_url: String,
     },
+    /// Print the OpenAPI 3.1 document of the HTTP API (the one served at /api/v1/openapi.json).
+    Openapi,
     /// Check a certificate offline, from files only. Prints one status (valid, expired,
     /// not_yet_valid, revoked, signature_invalid, key_not_trusted, unknown) and exits 0 only for valid.
     Verify(verify::VerifyArgs),
@@ -159,6 +161,16 @@ pub fn run(cli: Cli) -> ExitCode {
             output,
             database_url,
         } => backup(&database_url, &output),
+        Command::Openapi => {
+            use utoipa::OpenApi;
+            crate::http::openapi::ApiDoc::openapi()
+                .to_pretty_json()
+                .map(|text| {
+                    println!("{text}");
+                    ExitCode::SUCCESS
+                })
+                .map_err(anyhow::Error::from)
+        }
         Command::Verify(args) => verify::run(&args),
         Command::Audit(args) => audit::run(&args),
         Command::Footprint { file, table } => footprint::print_footprint(&file, table),

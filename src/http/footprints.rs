@@ -11,6 +11,25 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/footprints/calculate").route(web::post().to(calculate)));
 }
 
+/// Computes a footprint under the published method; nothing is stored.
+#[utoipa::path(
+    post,
+    path = "/api/v1/footprints/calculate",
+    tag = "footprints",
+    request_body(
+        content = Object,
+        content_type = "application/json",
+        description = "A methodology request (methodology.md section 2)",
+        example = json!({"crop": "chestnut", "area_ha": 2, "yield_kg": 3600, "organic_n_kg": 90, "diesel_l": 60})
+    ),
+    responses(
+        (status = 200, description = "The footprint: by source and gas, gross, removals, net, tier", body = Object),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 413, response = super::openapi::PayloadTooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 422, response = super::openapi::UnprocessableEntity),
+    )
+)]
 async fn calculate(request: HttpRequest, body: web::Bytes) -> Result<HttpResponse, ApiError> {
     require_json(&request)?;
     let parsed = footprint::parse_request(&body)?;

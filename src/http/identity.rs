@@ -15,6 +15,11 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/.well-known/did.json").route(get_or_head().to(did_document)));
 }
 
+/// The issuer's did:web document: every signing key with its window, and the log's note key.
+#[utoipa::path(get, path = "/.well-known/did.json", tag = "trust",
+    responses(
+        (status = 200, description = "The DID document", content_type = "application/did+json", body = Object),
+    ))]
 async fn did_document(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let keys = state.run(trusted_keys).await?;
     let base = state.base_url();

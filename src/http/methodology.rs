@@ -20,6 +20,9 @@ pub fn api_routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/methodology").route(get_or_head().to(document)));
 }
 
+/// The method as data: factors with value, unit, source and status, crops, tier rules, ids.
+#[utoipa::path(get, path = "/api/v1/methodology", tag = "footprints",
+    responses((status = 200, description = "The methodology document", body = Object)))]
 async fn document() -> HttpResponse {
     HttpResponse::Ok().json(footprint::methodology())
 }

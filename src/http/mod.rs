@@ -7,6 +7,7 @@ pub mod footprints;
 pub mod i18n;
 pub mod identity;
 pub mod methodology;
+pub mod openapi;
 pub mod operations;
 pub mod pages;
 pub mod problem;
@@ -82,6 +83,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(methodology::page_routes)
         .configure(identity::routes)
         .configure(operations::routes)
+        .configure(openapi::routes)
         .configure(verification::routes)
         .configure(transparency::routes)
         .service(

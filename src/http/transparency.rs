@@ -30,6 +30,15 @@ fn short_lived() -> CacheControl {
     CacheControl(vec![CacheDirective::Public, CacheDirective::MaxAge(300)])
 }
 
+/// The signed W3C Bitstring Status List credential (131 072 entries, GZIP) certificates name.
+#[utoipa::path(get, path = "/status/{list}", tag = "trust",
+    params(("list" = String, Path, description = "The list number: 1, 2, ...")),
+    responses(
+        (status = 200, description = "The status list credential", content_type = "application/vc+json", body = Object),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 503, response = super::openapi::ServiceUnavailable),
+    ))]
 async fn status_list(
     state: web::Data<AppState>,
     path: web::Path<String>,
@@ -52,6 +61,12 @@ async fn status_list(
         .json(credential))
 }
 
+/// The transparency log's latest C2SP checkpoint, signed with the issuer key.
+#[utoipa::path(get, path = "/log/checkpoint", tag = "trust",
+    responses(
+        (status = 200, description = "A signed note: origin, tree size, base64 root, signatures", content_type = "text/plain", body = String),
+        (status = 503, response = super::openapi::ServiceUnavailable),
+    ))]
 async fn checkpoint(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let issuing = state.issuing.clone();
     let note = state
@@ -72,6 +87,16 @@ struct InclusionQuery {
     tree_size: Option<String>,
 }
 
+/// RFC 6962 inclusion proof of one leaf in the tree of a given size.
+#[utoipa::path(get, path = "/log/proof/inclusion", tag = "trust",
+    params(
+        ("leaf_index" = u64, Query, description = "The leaf, from 0"),
+        ("tree_size" = u64, Query, description = "A tree size the log has reached"),
+    ),
+    responses(
+        (status = 200, description = "leaf_index, tree_size and the audit path (hex)", body = Object),
+        (status = 400, response = super::openapi::BadRequest),
+    ))]
 async fn inclusion(
     state: web::Data<AppState>,
     query: web::Query<InclusionQuery>,
@@ -90,6 +115,16 @@ struct ConsistencyQuery {
     to: Option<String>,
 }
 
+/// RFC 6962 consistency proof between two tree sizes.
+#[utoipa::path(get, path = "/log/proof/consistency", tag = "trust",
+    params(
+        ("from" = u64, Query, description = "The older tree size"),
+        ("to" = u64, Query, description = "The newer tree size"),
+    ),
+    responses(
+        (status = 200, description = "from, to and the proof (hex)", body = Object),
+        (status = 400, response = super::openapi::BadRequest),
+    ))]
 async fn consistency(
     state: web::Data<AppState>,
     query: web::Query<ConsistencyQuery>,
@@ -108,6 +143,16 @@ struct EntriesQuery {
     limit: Option<String>,
 }
 
+/// The log's leaves in order: issuance, revocation and key changes.
+#[utoipa::path(get, path = "/log/entries", tag = "trust",
+    params(
+        ("start" = Option<u64>, Query, description = "First leaf index (default 0)"),
+        ("limit" = Option<u64>, Query, description = "Leaves per page (default 100)"),
+    ),
+    responses(
+        (status = 200, description = "entries: leaf_index, kind, data, certificate_id", body = Object),
+        (status = 400, response = super::openapi::BadRequest),
+    ))]
 async fn entries(
     state: web::Data<AppState>,
     query: web::Query<EntriesQuery>,

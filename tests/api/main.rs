@@ -12,6 +12,7 @@ mod http_errors;
 mod instances;
 mod interop;
 mod methodology;
+mod openapi;
 mod operations;
 mod presentation;
 mod trust;

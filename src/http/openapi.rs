@@ -1,0 +1,177 @@
+//! The OpenAPI 3.1 description of the HTTP surface, generated from the handlers' own
+//! `#[utoipa::path]` annotations, served at `/api/v1/openapi.json` with a browsable UI under
+//! `/api/docs` (Swagger UI, bundled into the binary so that it works offline).
+
+use actix_web::{HttpResponse, web};
+use serde::Serialize;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToResponse, ToSchema};
+use utoipa_swagger_ui::SwaggerUi;
+
+use super::get_or_head;
+
+/// An RFC 9457 problem, as every error of the service is answered.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Problem {
+    /// A URI naming the kind of problem.
+    #[schema(example = "https://zerolabel.example/problems/invalid-input")]
+    r#type: String,
+    /// The kind of problem in a few words.
+    title: String,
+    /// The HTTP status.
+    #[schema(example = 422)]
+    status: u16,
+    /// What went wrong with this request.
+    detail: String,
+    /// For input errors: each broken rule, with the field it concerns.
+    errors: Option<Vec<FieldProblem>>,
+}
+
+/// One broken rule of a request body.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct FieldProblem {
+    /// Path of the field, e.g. `activity.area_ha` or `co_products[0].kg`.
+    #[schema(example = "area_ha")]
+    field: String,
+    /// Stable snake_case code from methodology.md section 7.
+    #[schema(example = "missing_field")]
+    code: String,
+    /// What to fix, in a sentence.
+    message: String,
+}
+
+/// 400: unparseable JSON, a malformed id or query parameter.
+#[derive(ToResponse)]
+#[response(
+    description = "Malformed request: unparseable JSON, a malformed id or parameter",
+    content_type = "application/problem+json"
+)]
+pub struct BadRequest(#[to_schema] pub Problem);
+
+/// 401: no token, or one that is unknown, revoked or expired.
+#[derive(ToResponse)]
+#[response(
+    description = "Missing or bad bearer token",
+    content_type = "application/problem+json"
+)]
+pub struct Unauthorized(#[to_schema] pub Problem);
+
+/// 403: the token's role may not do this.
+#[derive(ToResponse)]
+#[response(
+    description = "The role may not do this, or the data belongs to another farm",
+    content_type = "application/problem+json"
+)]
+pub struct Forbidden(#[to_schema] pub Problem);
+
+/// 404: nothing with that id (or not visible to this account).
+#[derive(ToResponse)]
+#[response(
+    description = "No such resource",
+    content_type = "application/problem+json"
+)]
+pub struct NotFound(#[to_schema] pub Problem);
+
+/// 409: the step is not allowed in the current state.
+#[derive(ToResponse)]
+#[response(
+    description = "Not allowed in the current state",
+    content_type = "application/problem+json"
+)]
+pub struct Conflict(#[to_schema] pub Problem);
+
+/// 413: body over the limit.
+#[derive(ToResponse)]
+#[response(
+    description = "Body over the size limit",
+    content_type = "application/problem+json"
+)]
+pub struct PayloadTooLarge(#[to_schema] pub Problem);
+
+/// 415: the body is not `application/json`.
+#[derive(ToResponse)]
+#[response(
+    description = "The body is not application/json",
+    content_type = "application/problem+json"
+)]
+pub struct UnsupportedMediaType(#[to_schema] pub Problem);
+
+/// 422: the body parses but breaks rules; every broken rule is listed.
+#[derive(ToResponse)]
+#[response(
+    description = "Rules broken; every error is listed with its field and code",
+    content_type = "application/problem+json"
+)]
+pub struct UnprocessableEntity(#[to_schema] pub Problem);
+
+/// 503: no usable signing key or database.
+#[derive(ToResponse)]
+#[response(
+    description = "The service cannot do this now (no usable key or database)",
+    content_type = "application/problem+json"
+)]
+pub struct ServiceUnavailable(#[to_schema] pub Problem);
+
+/// Declares the bearer token scheme the signed-in endpoints name.
+struct BearerToken;
+
+impl Modify for BearerToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The whole document.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "zerolabel",
+        description = "Signed zero-carbon labels for farm produce: footprints under a cited \
+                       method, auditor approval, W3C Verifiable Credentials, a buyer's \
+                       verification page and a transparency log.",
+        license(name = "Apache-2.0", identifier = "Apache-2.0")
+    ),
+    paths(
+        super::footprints::calculate,
+        super::methodology::document,
+        super::identity::did_document,
+        super::transparency::status_list,
+        super::transparency::checkpoint,
+        super::transparency::inclusion,
+        super::transparency::consistency,
+        super::transparency::entries,
+        super::operations::healthz,
+        super::operations::readyz,
+        super::operations::metrics,
+    ),
+    components(
+        schemas(Problem, FieldProblem),
+        responses(
+            BadRequest,
+            Unauthorized,
+            Forbidden,
+            NotFound,
+            Conflict,
+            PayloadTooLarge,
+            UnsupportedMediaType,
+            UnprocessableEntity,
+            ServiceUnavailable
+        )
+    ),
+    modifiers(&BearerToken)
+)]
+pub struct ApiDoc;
+
+/// `/api/v1/openapi.json` and the UI under `/api/docs/`.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/api/v1/openapi.json").route(get_or_head().to(document)))
+        .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/v1/openapi.json", ApiDoc::openapi()));
+}
+
+async fn document() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}
