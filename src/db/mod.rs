@@ -223,11 +223,29 @@ fn build_pool(url: &DatabaseUrl, pool_size: u32) -> Result<DbPool, StorageError>
         DatabaseUrl::Sqlite { path, .. } => path.to_string_lossy().into_owned(),
         DatabaseUrl::Postgres(address) => address.clone(),
     };
+    if matches!(url, DatabaseUrl::Sqlite { .. }) {
+        switch_to_wal_alone(&address)?;
+    }
     Pool::builder()
         .max_size(pool_size)
         .connection_timeout(Duration::from_secs(10))
         .connection_customizer(Box::new(ConnectionSetup))
         .build(ConnectionManager::<DbConnection>::new(address))
+        .map_err(|e| StorageError::PoolBuild(e.to_string()))
+}
+
+/// Puts a SQLite file into WAL mode from one connection before the pool opens its others.
+///
+/// WAL is a property of the file, so it is set once; but switching needs the file to itself,
+/// and a pool opening all its connections at once makes one of them wait on another's read
+/// lock, which SQLite answers with "database is locked" at once instead of using the timeout.
+fn switch_to_wal_alone(address: &str) -> Result<(), StorageError> {
+    use diesel::Connection;
+
+    let mut first = DbConnection::establish(address)
+        .map_err(|e| StorageError::PoolBuild(format!("cannot open {address}: {e}")))?;
+    ConnectionSetup
+        .on_acquire(&mut first)
         .map_err(|e| StorageError::PoolBuild(e.to_string()))
 }
 
