@@ -50,9 +50,9 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let note = match &args.checkpoint {
-        Some(path) => Some(
-            fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?,
-        ),
+        Some(path) => Some(saved_note(
+            &fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?,
+        )),
         None => None,
     };
 
@@ -71,21 +71,34 @@ pub fn run(args: &VerifyArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
+/// A signed note as saved by hand: a note ends with exactly one newline, but tools such as
+/// `jq -r` or an editor add another; extra trailing newlines are not part of what was signed.
+fn saved_note(text: &str) -> String {
+    format!("{}\n", text.trim_end_matches(['\n', '\r']))
+}
+
+/// Prints the status line first, then why. Written in one go, and a reader that stops early
+/// (`verify ... | head -1`) is not an error: the exit code still carries the verdict.
 fn print_report(report: &OfflineReport, keys_checked: bool, status_checked: bool) {
-    println!("{}", report.verdict.status.as_str());
-    println!("reason: {}", report.verdict.reason);
+    let mut lines = vec![
+        report.verdict.status.as_str().to_owned(),
+        format!("reason: {}", report.verdict.reason),
+    ];
     if let Some(method) = &report.verdict.verification_method {
-        println!("signed by: {method}");
+        lines.push(format!("signed by: {method}"));
     }
-    match &report.log {
-        Some(Ok(size)) => println!("log: issuance proven in the checkpoint of {size} entries"),
-        Some(Err(why)) => println!("log: NOT proven: {why}"),
-        None => println!("log: not checked (no --proof and --checkpoint)"),
-    }
+    lines.push(match &report.log {
+        Some(Ok(size)) => format!("log: issuance proven in the checkpoint of {size} entries"),
+        Some(Err(why)) => format!("log: NOT proven: {why}"),
+        None => "log: not checked (no --proof and --checkpoint)".to_owned(),
+    });
     if !keys_checked {
-        println!("note: no --keys given, so the certificate cannot be judged valid");
+        lines.push("note: no --keys given, so the certificate cannot be judged valid".to_owned());
     }
     if !status_checked {
-        println!("note: no --status-list given, so revocation was not checked");
+        lines.push("note: no --status-list given, so revocation was not checked".to_owned());
     }
+
+    let text = lines.join("\n") + "\n";
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), text.as_bytes());
 }

@@ -549,6 +549,15 @@ async fn the_offline_verifier_checks_status_list_and_log_proof_from_files() {
     assert!(stdout_of(&valid).contains("log: issuance proven"));
     assert_eq!(valid.status.code(), Some(0));
 
+    let note = std::fs::read_to_string(files.path("checkpoint.txt")).expect("saved note");
+    files.write("checkpoint-jq.txt", &format!("{note}\n\n"));
+    let extra_newlines = verify_offline(&files, "proof.json", "checkpoint-jq.txt", &[]).await;
+    assert_eq!(
+        first_line(&extra_newlines),
+        "valid",
+        "a note saved with extra trailing newlines (jq -r) still verifies"
+    );
+
     let document = certificate_json(&app, &id).await;
     let after = (document_time(&document, "validUntil") + chrono::Duration::days(1)).to_rfc3339();
     let expired = verify_offline(&files, "proof.json", "checkpoint.txt", &["--at", &after]).await;
