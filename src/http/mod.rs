@@ -6,15 +6,19 @@ pub mod certificates;
 pub mod footprints;
 pub mod i18n;
 pub mod identity;
+pub mod labels;
 pub mod methodology;
 pub mod pages;
 pub mod problem;
 pub mod transparency;
 pub mod verification;
 
+use std::sync::Arc;
+
 use actix_web::{guard, web};
 
 use crate::db::{DbConnection, DbPool};
+use crate::label::LabelCache;
 use crate::workflow::{IssuerContext, WorkflowError};
 use problem::ApiError;
 
@@ -28,12 +32,18 @@ pub struct AppState {
     pub pool: DbPool,
     /// Key, issuer identity and public base URL.
     pub issuing: IssuerContext,
+    /// QR codes and labels drawn so far.
+    pub labels: Arc<LabelCache>,
 }
 
 impl AppState {
     /// Bundles the pool and the issuer.
     pub fn new(pool: DbPool, issuing: IssuerContext) -> Self {
-        AppState { pool, issuing }
+        AppState {
+            pool,
+            issuing,
+            labels: Arc::new(LabelCache::default()),
+        }
     }
 
     /// The URL buyers reach the service at.
@@ -76,7 +86,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(footprints::routes)
                 .configure(methodology::api_routes)
                 .configure(applications::routes)
-                .configure(certificates::routes),
+                .configure(certificates::routes)
+                .configure(labels::routes),
         )
         .default_service(web::to(problem::not_found));
 }
