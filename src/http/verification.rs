@@ -43,6 +43,8 @@ struct BuyerPage {
     code: String,
     status: &'static str,
     status_word: &'static str,
+    /// Why the claim below the status no longer holds (expired, not yet valid, revoked).
+    warning: Option<&'static str>,
     checked_at: String,
     claim: Option<Claim>,
     revocation_reason: Option<String>,
@@ -57,6 +59,8 @@ struct Claim {
     place: String,
     harvest: String,
     gross_per_kg: String,
+    /// The gross figure rounded for the sentence a buyer reads first.
+    gross_rounded: String,
     net_per_kg: String,
     tier: &'static str,
     offsets_used: bool,
@@ -196,6 +200,7 @@ fn unknown_page(lang: Lang, code: &str) -> BuyerPage {
         code: code.chars().take(40).collect(),
         status: "unknown",
         status_word: status_word(lang, "unknown"),
+        warning: None,
         checked_at: now_seconds().format("%Y-%m-%d %H:%M UTC").to_string(),
         claim: None,
         revocation_reason: None,
@@ -213,6 +218,7 @@ fn buyer_page(lang: Lang, result: &VerificationResult) -> BuyerPage {
         code: result.code.clone(),
         status,
         status_word: status_word(lang, status),
+        warning: claim_warning(lang, result.status),
         checked_at: result.checked_at.format("%Y-%m-%d %H:%M UTC").to_string(),
         claim: signature_holds.then(|| claim(lang, &result.certificate, &result.code)),
         revocation_reason: result.revocation.as_ref().map(|r| r.reason.clone()),
@@ -244,6 +250,7 @@ fn claim(lang: Lang, document: &Value, code: &str) -> Claim {
             text(&format!("{subject}/harvest/end"))
         ),
         gross_per_kg: text(&format!("{subject}/footprint/gross_kg_co2e_per_kg")),
+        gross_rounded: rounded(&text(&format!("{subject}/footprint/gross_kg_co2e_per_kg"))),
         net_per_kg: text(&format!("{subject}/footprint/net_kg_co2e_per_kg")),
         tier: tier_name(lang, &text(&format!("{subject}/label/tier"))),
         offsets_used: document
@@ -255,6 +262,33 @@ fn claim(lang: Lang, document: &Value, code: &str) -> Claim {
         valid_from: date_part(&text("/validFrom")),
         valid_until: date_part(&text("/validUntil")),
         certificate_url: format!("/api/v1/certificates/{code}"),
+    }
+}
+
+/// A certificate figure at three significant figures, for reading; the table keeps it exact.
+fn rounded(figure: &str) -> String {
+    figure.parse::<f64>().map_or_else(
+        |_| figure.to_owned(),
+        |value| crate::footprint::format_significant(value, 3),
+    )
+}
+
+/// What a buyer must read before the claim when the status is not `valid`.
+fn claim_warning(lang: Lang, status: VerificationStatus) -> Option<&'static str> {
+    match status {
+        VerificationStatus::Revoked => Some(lang.pick(
+            "此标签已被撤销，以下声明不再成立。",
+            "This label has been revoked: the claim below no longer holds.",
+        )),
+        VerificationStatus::Expired => Some(lang.pick(
+            "此标签已过期，以下声明只在有效期内成立。",
+            "This label has expired: the claim below held only during its validity.",
+        )),
+        VerificationStatus::NotYetValid => Some(lang.pick(
+            "此标签尚未生效，以下声明从有效期开始时才成立。",
+            "This label is not valid yet: the claim below holds only from its start date.",
+        )),
+        _ => None,
     }
 }
 

@@ -87,12 +87,10 @@ fn parse(svg: &str) -> Result<usvg::Tree, LabelError> {
 pub fn png(svg: &str, dpi: f32) -> Result<Vec<u8>, LabelError> {
     let tree = parse(svg)?;
     let scale = dpi / CSS_DPI;
-    let size = tree
-        .size()
-        .to_int_size()
-        .scale_by(scale)
-        .ok_or_else(|| LabelError::Raster("the label has no size".into()))?;
-    let mut pixmap = Pixmap::new(size.width(), size.height())
+    let size = tree.size();
+    let pixels = |length: f32| (length * scale).round() as u32;
+    let (width, height) = (pixels(size.width()), pixels(size.height()));
+    let mut pixmap = Pixmap::new(width, height)
         .ok_or_else(|| LabelError::Raster("cannot allocate the image".into()))?;
     pixmap.fill(resvg::tiny_skia::Color::WHITE);
     resvg::render(
@@ -106,7 +104,7 @@ pub fn png(svg: &str, dpi: f32) -> Result<Vec<u8>, LabelError> {
         .chunks_exact(4)
         .flat_map(|pixel| [pixel[0], pixel[1], pixel[2]])
         .collect();
-    let image = RgbImage::from_raw(size.width(), size.height(), rgb)
+    let image = RgbImage::from_raw(width, height, rgb)
         .ok_or_else(|| LabelError::Raster("image buffer size".into()))?;
     let mut png = std::io::Cursor::new(Vec::new());
     image

@@ -3,11 +3,13 @@
 mod helpers;
 
 mod applications;
+mod browser;
 mod cli;
 mod crash;
 mod footprint_cases;
 mod http_errors;
 mod interop;
+mod labels;
 mod methodology;
 mod presentation;
 mod trust;
