@@ -321,6 +321,12 @@ async fn a_gs1_digital_link_label_resolves_to_the_same_certificate() {
     assert_eq!(page.status(), StatusCode::OK);
     assert!(page.text().await.expect("html").contains("有效"));
 
+    let upper_case_short_url = format!("{}/V/{code}", app.address);
+    for resolved in [url.as_str(), upper_case_short_url.as_str()] {
+        let head = app.client.head(resolved).send().await.expect("sent");
+        assert_eq!(head.status(), StatusCode::OK, "HEAD {resolved}");
+    }
+
     let other_lot = url.replace("/10/2026-CH-NORTH-SLOPE1/", "/10/2025-OLD/");
     assert_eq!(
         app.get_json_url(&other_lot).await.status(),
