@@ -1,5 +1,6 @@
 # Multi-stage build: compile in the Rust image, run as a non-root user in a slim Debian image.
-# The database and the issuer keys are volumes: keys never go into an image.
+# The database and the issuer keys are volumes: keys never go into an image. fonts-noto-cjk
+# gives printed labels (PNG, PDF) their Chinese text.
 FROM rust:1.95-slim-bookworm AS build
 # libpq is built from source (pq-sys "bundled") and links OpenSSL.
 RUN apt-get update \
@@ -14,7 +15,7 @@ RUN cargo build --release --locked
 
 FROM debian:bookworm-slim
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends ca-certificates curl libssl3 \
+    && apt-get install -y --no-install-recommends ca-certificates curl libssl3 fonts-noto-cjk \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --home-dir /var/lib/zerolabel zerolabel \
     && mkdir -p /var/lib/zerolabel/data /var/lib/zerolabel/keys \

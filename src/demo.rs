@@ -363,6 +363,14 @@ fn urls(state: &AppState, issued: &Issued) -> Vec<(String, String)> {
             format!("{base}/api/v1/certificates/{}/qr.png", issued.valid),
         ),
         (
+            "Printable label (PDF), chestnuts".into(),
+            format!("{base}/api/v1/certificates/{}/label.pdf", issued.valid),
+        ),
+        (
+            "A4 sheet of 40 labels (PDF), chestnuts".into(),
+            format!("{base}/api/v1/certificates/{}/labels.pdf", issued.valid),
+        ),
+        (
             "Signed certificate, chestnuts".into(),
             format!("{base}/api/v1/certificates/{}", issued.valid),
         ),

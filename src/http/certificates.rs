@@ -1,9 +1,8 @@
 //! Issued certificates: the signed document, its QR code, revocation, and verifying a document
 //! handed in by a caller.
 
-use actix_web::http::header::{CacheControl, CacheDirective};
+use actix_web::http::header::{self, CacheControl, CacheDirective};
 use actix_web::{HttpRequest, HttpResponse, web};
-use serde::Deserialize;
 use uuid::Uuid;
 
 use super::applications::reason_from;
@@ -12,19 +11,14 @@ use super::footprints::require_json;
 use super::problem::ApiError;
 use super::{AppState, get_or_head};
 use crate::certificate::CertificateCode;
-use crate::label::{self, verification_url};
+use crate::label::cache::entity_tag;
 use crate::workflow::certificates as workflow;
 use crate::workflow::now_seconds;
 use crate::{footprint, telemetry};
 
-/// Default PNG module size in pixels.
-const DEFAULT_MODULE_PX: u32 = 8;
-
 /// Routes under `/api/v1`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/certificates/{id}").route(get_or_head().to(show)))
-        .service(web::resource("/certificates/{id}/qr.svg").route(get_or_head().to(qr_svg)))
-        .service(web::resource("/certificates/{id}/qr.png").route(get_or_head().to(qr_png)))
         .service(web::resource("/certificates/{id}/revoke").route(web::post().to(revoke)))
         .service(web::resource("/verify").route(web::post().to(verify_document)));
 }
@@ -44,76 +38,19 @@ pub fn certificate_id(text: &str) -> Result<Uuid, ApiError> {
 
 async fn show(
     state: web::Data<AppState>,
+    request: HttpRequest,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let id = certificate_id(&path)?;
     let stored = state
         .run(move |conn| workflow::find_certificate(conn, id))
         .await?;
-    Ok(HttpResponse::Ok()
-        .content_type("application/vc+json")
-        .insert_header(immutable())
-        .body(stored.row.document))
-}
-
-async fn qr_svg(
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    let url = verification_url_of(&state, &path).await?;
-    let svg = label::qr_svg(&url).map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(HttpResponse::Ok()
-        .content_type("image/svg+xml")
-        .insert_header(immutable())
-        .body(svg))
-}
-
-/// `?px=`: read as text so that a value that is not a number is answered naming the field.
-#[derive(Deserialize)]
-struct PngQuery {
-    px: Option<String>,
-}
-
-/// Pixels per module: the default, or `px` when it is a whole number within the bounds.
-fn module_px_of(query: &PngQuery) -> Result<u32, ApiError> {
-    let Some(text) = query.px.as_deref() else {
-        return Ok(DEFAULT_MODULE_PX);
-    };
-    text.parse::<u32>()
-        .ok()
-        .filter(|px| label::qr::MODULE_PX_RANGE.contains(px))
-        .ok_or_else(|| ApiError::BadRequest {
-            field: "px".into(),
-            detail: format!(
-                "px (pixels per module) must be a whole number from {} to {}, not `{text}`",
-                label::qr::MODULE_PX_RANGE.start(),
-                label::qr::MODULE_PX_RANGE.end()
-            ),
-        })
-}
-
-async fn qr_png(
-    state: web::Data<AppState>,
-    path: web::Path<String>,
-    query: web::Query<PngQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let module_px = module_px_of(&query)?;
-    let url = verification_url_of(&state, &path).await?;
-    let png = label::qr_png(&url, module_px).map_err(|e| ApiError::Internal(e.to_string()))?;
-    Ok(HttpResponse::Ok()
-        .content_type("image/png")
-        .insert_header(immutable())
-        .body(png))
-}
-
-async fn verification_url_of(state: &AppState, path: &str) -> Result<String, ApiError> {
-    let id = certificate_id(path)?;
-    state
-        .run(move |conn| workflow::find_certificate(conn, id))
-        .await?;
-    Ok(verification_url(
-        state.base_url(),
-        CertificateCode::from_uuid(id),
+    let etag = entity_tag(stored.row.document.as_bytes());
+    Ok(immutable_response(
+        &request,
+        "application/vc+json",
+        &etag,
+        stored.row.document.into_bytes(),
     ))
 }
 
@@ -154,7 +91,51 @@ pub fn immutable() -> CacheControl {
     CacheControl(vec![
         CacheDirective::Public,
         CacheDirective::MaxAge(31_536_000),
+        CacheDirective::Extension("immutable".into(), None),
     ])
+}
+
+/// A response that depends on a certificate's status, which an auditor can change at any time:
+/// caches may keep it a minute.
+pub fn status_dependent() -> CacheControl {
+    CacheControl(vec![CacheDirective::Public, CacheDirective::MaxAge(60)])
+}
+
+/// Answers with immutable bytes tagged `etag`, or 304 Not Modified when the client's
+/// `If-None-Match` already names that tag.
+pub fn immutable_response(
+    request: &HttpRequest,
+    content_type: &str,
+    etag: &str,
+    body: Vec<u8>,
+) -> HttpResponse {
+    let tag = (header::ETAG, etag.to_owned());
+    if already_has(request, etag) {
+        return HttpResponse::NotModified()
+            .insert_header(tag)
+            .insert_header(immutable())
+            .finish();
+    }
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(tag)
+        .insert_header(immutable())
+        .body(body)
+}
+
+/// Whether `If-None-Match` lists `etag` (weak comparison, as RFC 9110 asks for this header) or
+/// is `*`.
+fn already_has(request: &HttpRequest, etag: &str) -> bool {
+    let Some(listed) = request
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|value| value.to_str().ok())
+    else {
+        return false;
+    };
+    listed.split(',').map(str::trim).any(|candidate| {
+        candidate == "*" || candidate.strip_prefix("W/").unwrap_or(candidate) == etag
+    })
 }
 
 /// A response that depends on the moment (status can change).

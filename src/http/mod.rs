@@ -6,6 +6,7 @@ pub mod certificates;
 pub mod footprints;
 pub mod i18n;
 pub mod identity;
+pub mod labels;
 pub mod methodology;
 pub mod openapi;
 pub mod operations;
@@ -14,9 +15,12 @@ pub mod problem;
 pub mod transparency;
 pub mod verification;
 
+use std::sync::Arc;
+
 use actix_web::{guard, web};
 
 use crate::db::{DbConnection, DbPool};
+use crate::label::LabelCache;
 use crate::workflow::{IssuerContext, WorkflowError};
 use problem::ApiError;
 
@@ -32,6 +36,8 @@ pub struct AppState {
     pub issuing: IssuerContext,
     /// `sqlite` or `postgres`.
     backend: &'static str,
+    /// QR codes and labels drawn so far.
+    pub labels: Arc<LabelCache>,
 }
 
 impl AppState {
@@ -41,6 +47,7 @@ impl AppState {
             pool,
             issuing,
             backend,
+            labels: Arc::new(LabelCache::default()),
         }
     }
 
@@ -91,7 +98,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(footprints::routes)
                 .configure(methodology::api_routes)
                 .configure(applications::routes)
-                .configure(certificates::routes),
+                .configure(certificates::routes)
+                .configure(labels::routes),
         )
         .default_service(web::to(problem::not_found));
 }

@@ -5,20 +5,35 @@ use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::certificates::no_store;
+use super::certificates::status_dependent;
 use super::i18n::{Lang, crop_name, status_word, tier_name};
 use super::problem::ApiError;
 use super::{AppState, get_or_head};
+use crate::application::is_valid_gtin14;
 use crate::certificate::{CertificateCode, VerificationStatus};
 use crate::telemetry;
 use crate::workflow::certificates::{self as workflow, VerificationResult};
 use crate::workflow::now_seconds;
 
-/// `/v/{code}`.
+/// `/v/{code}`, its upper-case form `/V/{code}` (what compact QR codes carry), and the GS1
+/// Digital Link form `/01/{gtin}/10/{lot}/21/{code}`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/v/{code}").route(get_or_head().to(verify)));
+    cfg.service(web::resource("/v/{code}").route(get_or_head().to(verify)))
+        .service(web::resource("/V/{code}").route(get_or_head().to(verify)))
+        .service(
+            web::resource("/01/{gtin}/10/{lot}/21/{code}").route(get_or_head().to(digital_link)),
+        );
+}
+
+/// What a GS1 Digital Link names: the product's GTIN and lot, and the certificate.
+#[derive(Deserialize)]
+struct DigitalLink {
+    gtin: String,
+    lot: String,
+    code: String,
 }
 
 /// What a buyer's phone shows.
@@ -29,6 +44,8 @@ struct BuyerPage {
     code: String,
     status: &'static str,
     status_word: &'static str,
+    /// Why the claim below the status no longer holds (expired, not yet valid, revoked).
+    warning: Option<&'static str>,
     checked_at: String,
     claim: Option<Claim>,
     revocation_reason: Option<String>,
@@ -43,6 +60,8 @@ struct Claim {
     place: String,
     harvest: String,
     gross_per_kg: String,
+    /// The gross figure rounded for the sentence a buyer reads first.
+    gross_rounded: String,
     net_per_kg: String,
     tier: &'static str,
     offsets_used: bool,
@@ -58,9 +77,43 @@ async fn verify(
     request: HttpRequest,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let wants_json = accepts_json(&request);
-    let lang = Lang::of_request(&request);
-    let code = match path.parse::<CertificateCode>() {
+    answer(&state, &request, &path, None).await
+}
+
+/// The same answer as `/v/{code}` when the GTIN and lot are the certificate's; a link naming
+/// another product or lot is answered as an unknown label.
+async fn digital_link(
+    state: web::Data<AppState>,
+    request: HttpRequest,
+    path: web::Path<DigitalLink>,
+) -> Result<HttpResponse, ApiError> {
+    let link = path.into_inner();
+    if !is_valid_gtin14(&link.gtin) {
+        let detail = format!("`{}` is not a GTIN-14 with a valid check digit", link.gtin);
+        if accepts_json(&request) {
+            return Err(ApiError::BadRequest {
+                field: "gtin".into(),
+                detail,
+            });
+        }
+        let lang = Lang::of_request(&request);
+        return page(StatusCode::BAD_REQUEST, unknown_page(lang, &link.code));
+    }
+    let product = (link.gtin, link.lot);
+    answer(&state, &request, &link.code, Some(product)).await
+}
+
+/// Verifies the certificate `code_text` names and answers with the page or the JSON result.
+/// `product`, from a Digital Link, must match the certificate's GTIN and lot.
+async fn answer(
+    state: &AppState,
+    request: &HttpRequest,
+    code_text: &str,
+    product: Option<(String, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let wants_json = accepts_json(request);
+    let lang = Lang::of_request(request);
+    let code = match code_text.parse::<CertificateCode>() {
         Ok(code) => code,
         Err(error) if wants_json => {
             return Err(ApiError::BadRequest {
@@ -68,16 +121,19 @@ async fn verify(
                 detail: error.to_string(),
             });
         }
-        Err(_) => return page(StatusCode::BAD_REQUEST, unknown_page(lang, &path)),
+        Err(_) => return page(StatusCode::BAD_REQUEST, unknown_page(lang, code_text)),
     };
 
     let issuing = state.issuing.clone();
     let outcome = state
         .run(move |conn| workflow::verify_stored(conn, &issuing, code, now_seconds()))
-        .await;
+        .await
+        .and_then(|result| names_this_product(result, product.as_ref()));
     count_outcome(&outcome);
     match (outcome, wants_json) {
-        (Ok(result), true) => Ok(HttpResponse::Ok().insert_header(no_store()).json(result)),
+        (Ok(result), true) => Ok(HttpResponse::Ok()
+            .insert_header(status_dependent())
+            .json(result)),
         (Ok(result), false) => page(StatusCode::OK, buyer_page(lang, &result)),
         (Err(ApiError::NotFound(_)), true) => Ok(unknown_json(code)),
         (Err(ApiError::NotFound(_)), false) => {
@@ -96,6 +152,30 @@ fn count_outcome(outcome: &Result<VerificationResult, ApiError>) {
     }
 }
 
+/// The result, unless a Digital Link's GTIN or lot differ from the certificate's.
+fn names_this_product(
+    result: VerificationResult,
+    product: Option<&(String, String)>,
+) -> Result<VerificationResult, ApiError> {
+    let Some((gtin, lot)) = product else {
+        return Ok(result);
+    };
+    let field = |name: &str| {
+        result
+            .certificate
+            .pointer(&format!("/credentialSubject/product/{name}"))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    if field("gtin").as_ref() == Some(gtin) && field("lot").as_ref() == Some(lot) {
+        Ok(result)
+    } else {
+        Err(ApiError::NotFound(
+            "no certificate with this code for this GTIN and lot".into(),
+        ))
+    }
+}
+
 fn accepts_json(request: &HttpRequest) -> bool {
     request
         .headers()
@@ -106,7 +186,7 @@ fn accepts_json(request: &HttpRequest) -> bool {
 
 fn unknown_json(code: CertificateCode) -> HttpResponse {
     HttpResponse::NotFound()
-        .insert_header(no_store())
+        .insert_header(status_dependent())
         .json(json!({
             "status": VerificationStatus::Unknown,
             "reason": "no certificate with this code was issued here",
@@ -121,7 +201,7 @@ fn page(status: StatusCode, page: BuyerPage) -> Result<HttpResponse, ApiError> {
         .map_err(|e| ApiError::Internal(format!("template: {e}")))?;
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
-        .insert_header(no_store())
+        .insert_header(status_dependent())
         .body(html))
 }
 
@@ -131,6 +211,7 @@ fn unknown_page(lang: Lang, code: &str) -> BuyerPage {
         code: code.chars().take(40).collect(),
         status: "unknown",
         status_word: status_word(lang, "unknown"),
+        warning: None,
         checked_at: now_seconds().format("%Y-%m-%d %H:%M UTC").to_string(),
         claim: None,
         revocation_reason: None,
@@ -148,6 +229,7 @@ fn buyer_page(lang: Lang, result: &VerificationResult) -> BuyerPage {
         code: result.code.clone(),
         status,
         status_word: status_word(lang, status),
+        warning: claim_warning(lang, result.status),
         checked_at: result.checked_at.format("%Y-%m-%d %H:%M UTC").to_string(),
         claim: signature_holds.then(|| claim(lang, &result.certificate, &result.code)),
         revocation_reason: result.revocation.as_ref().map(|r| r.reason.clone()),
@@ -179,6 +261,7 @@ fn claim(lang: Lang, document: &Value, code: &str) -> Claim {
             text(&format!("{subject}/harvest/end"))
         ),
         gross_per_kg: text(&format!("{subject}/footprint/gross_kg_co2e_per_kg")),
+        gross_rounded: rounded(&text(&format!("{subject}/footprint/gross_kg_co2e_per_kg"))),
         net_per_kg: text(&format!("{subject}/footprint/net_kg_co2e_per_kg")),
         tier: tier_name(lang, &text(&format!("{subject}/label/tier"))),
         offsets_used: document
@@ -190,6 +273,33 @@ fn claim(lang: Lang, document: &Value, code: &str) -> Claim {
         valid_from: date_part(&text("/validFrom")),
         valid_until: date_part(&text("/validUntil")),
         certificate_url: format!("/api/v1/certificates/{code}"),
+    }
+}
+
+/// A certificate figure at three significant figures, for reading; the table keeps it exact.
+fn rounded(figure: &str) -> String {
+    figure.parse::<f64>().map_or_else(
+        |_| figure.to_owned(),
+        |value| crate::footprint::format_significant(value, 3),
+    )
+}
+
+/// What a buyer must read before the claim when the status is not `valid`.
+fn claim_warning(lang: Lang, status: VerificationStatus) -> Option<&'static str> {
+    match status {
+        VerificationStatus::Revoked => Some(lang.pick(
+            "此标签已被撤销，以下声明不再成立。",
+            "This label has been revoked: the claim below no longer holds.",
+        )),
+        VerificationStatus::Expired => Some(lang.pick(
+            "此标签已过期，以下声明只在有效期内成立。",
+            "This label has expired: the claim below held only during its validity.",
+        )),
+        VerificationStatus::NotYetValid => Some(lang.pick(
+            "此标签尚未生效，以下声明从有效期开始时才成立。",
+            "This label is not valid yet: the claim below holds only from its start date.",
+        )),
+        _ => None,
     }
 }
 

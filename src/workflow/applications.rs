@@ -74,10 +74,40 @@ pub struct CertificateSummary {
     pub id: Uuid,
     /// The printed code.
     pub code: String,
-    /// What the QR code carries.
+    /// The buyer page the QR code leads to.
     pub verify_url: String,
     /// End of validity.
     pub valid_until: DateTime<Utc>,
+    /// Where the farmer downloads the printable labels.
+    pub labels: LabelDownloads,
+}
+
+/// The printable forms of a certificate's label, as absolute URLs.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LabelDownloads {
+    /// One 40 × 25 mm label, SVG.
+    pub svg: String,
+    /// One label, PNG at 300 dpi.
+    pub png: String,
+    /// One label, PDF of its own size.
+    pub pdf: String,
+    /// An A4 sheet of 40 labels with cut marks (`?count=` for more or fewer).
+    pub sheet_pdf: String,
+}
+
+impl LabelDownloads {
+    fn of(public_base_url: &str, code: CertificateCode) -> Self {
+        let base = format!(
+            "{}/api/v1/certificates/{code}",
+            public_base_url.trim_end_matches('/')
+        );
+        LabelDownloads {
+            svg: format!("{base}/label.svg"),
+            png: format!("{base}/label.png"),
+            pdf: format!("{base}/label.pdf"),
+            sheet_pdf: format!("{base}/labels.pdf"),
+        }
+    }
 }
 
 /// What an auditor may say when approving.
@@ -437,6 +467,7 @@ fn summary(row: &CertificateRow) -> Result<CertificateSummary, StorageError> {
         code: row.code.clone(),
         verify_url: String::new(),
         valid_until: utc(row.valid_until),
+        labels: LabelDownloads::default(),
     })
 }
 
@@ -445,6 +476,7 @@ pub fn with_urls(mut view: ApplicationView, public_base_url: &str) -> Applicatio
     if let Some(certificate) = view.certificate.as_mut() {
         let code = CertificateCode::from_uuid(certificate.id);
         certificate.verify_url = verification_url(public_base_url, code);
+        certificate.labels = LabelDownloads::of(public_base_url, code);
     }
     view
 }

@@ -188,13 +188,25 @@ impl TestApp {
 
     /// Creates, submits and approves an application; returns the approved application JSON.
     pub async fn issue(&self, farmer: &TestUser, auditor: &TestUser) -> Value {
-        let created = self
-            .create_application(farmer, &chestnut_application(farmer))
-            .await;
+        let application = chestnut_application(farmer);
+        self.issue_with(farmer, auditor, &application, &json!({}))
+            .await
+    }
+
+    /// Creates, submits and approves `application` with the auditor's `approval` body (e.g. a
+    /// past validity window); returns the approved application JSON.
+    pub async fn issue_with(
+        &self,
+        farmer: &TestUser,
+        auditor: &TestUser,
+        application: &Value,
+        approval: &Value,
+    ) -> Value {
+        let created = self.create_application(farmer, application).await;
         let id = created["id"].as_str().expect("id").to_owned();
         let submitted = self.act(&id, "submit", &json!({}), &farmer.token).await;
         assert_eq!(submitted.status(), StatusCode::OK);
-        let approved = self.act(&id, "approve", &json!({}), &auditor.token).await;
+        let approved = self.act(&id, "approve", approval, &auditor.token).await;
         assert_eq!(
             approved.status(),
             StatusCode::OK,
@@ -237,4 +249,46 @@ pub async fn assert_problem(response: Response, status: StatusCode) -> Value {
 /// Path of the shared reference folder beside the checkout.
 pub fn shared_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared")
+}
+
+impl TestApp {
+    /// `GET /api/v1/certificates/{id}/{file}` (`qr.png?px=4`, `label.pdf`, `labels.pdf?count=3`).
+    pub async fn drawing(&self, id: &str, file: &str) -> Response {
+        self.get(&format!("/api/v1/certificates/{id}/{file}"), None)
+            .await
+    }
+
+    /// `POST /api/v1/certificates/{id}/revoke` by an auditor.
+    pub async fn revoke(&self, id: &str, auditor: &TestUser, reason: &str) -> Response {
+        let path = format!("/api/v1/certificates/{id}/revoke");
+        self.post_json(&path, &json!({ "reason": reason }), Some(&auditor.token))
+            .await
+    }
+
+    /// `GET` the buyer page at `url` (as a phone sends it) in `language`.
+    pub async fn buyer_page(&self, url: &str, language: &str) -> Response {
+        self.client
+            .get(url)
+            .header("Accept-Language", language)
+            .send()
+            .await
+            .expect("sent")
+    }
+}
+
+/// Whether an external program (chromium, pdfinfo) can be run. Missing in CI (`CI=true`) is a
+/// failure; on a developer's machine the caller skips with a message naming the package.
+pub fn program_available(program: &str, package: &str) -> bool {
+    let runs = std::process::Command::new(program)
+        .arg("--version")
+        .output()
+        .is_ok();
+    if !runs {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "{program} is missing in CI: install {package} (.ci/run does)"
+        );
+        eprintln!("SKIPPED: {program} is not installed; install {package} to run this test");
+    }
+    runs
 }

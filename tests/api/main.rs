@@ -5,12 +5,14 @@ mod database;
 mod helpers;
 
 mod applications;
+mod browser;
 mod cli;
 mod crash;
 mod footprint_cases;
 mod http_errors;
 mod instances;
 mod interop;
+mod labels;
 mod methodology;
 mod openapi;
 mod operations;

@@ -270,7 +270,10 @@ async fn the_buyer_page_shows_the_verify_command_as_code_without_backticks() {
             .await
             .expect("html");
         assert!(!page.contains('`'), "{language}: literal backtick");
-        assert!(page.contains("<code>zerolabel verify</code>"), "{language}");
+        assert!(
+            page.contains("<code>zerolabel verify certificate.json --keys did.json</code>"),
+            "{language}"
+        );
     }
 }
 
