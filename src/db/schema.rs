@@ -71,6 +71,8 @@ diesel::table! {
         decided_at -> Nullable<Timestamp>,
         decided_by -> Nullable<Text>,
         decision_reason -> Nullable<Text>,
+        revision -> BigInt,
+        supersedes -> Nullable<Text>,
     }
 }
 
@@ -106,6 +108,7 @@ diesel::table! {
         action -> Text,
         detail -> Nullable<Text>,
         occurred_at -> Timestamp,
+        sequence -> BigInt,
     }
 }
 
@@ -139,6 +142,7 @@ diesel::joinable!(farm_members -> farms (farm_id));
 diesel::joinable!(farm_members -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(applications -> farms (farm_id));
+diesel::joinable!(audit_events -> users (actor_id));
 diesel::joinable!(certificates -> applications (application_id));
 diesel::joinable!(revocations -> certificates (certificate_id));
 diesel::joinable!(certificate_status -> certificates (certificate_id));

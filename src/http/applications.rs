@@ -7,9 +7,9 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::auth::SignedIn;
-use super::footprints::require_json;
+use super::footprints::{JSON, MERGE_PATCH_JSON, require_json, require_media_type};
 use super::problem::ApiError;
-use super::{AppState, get_or_head};
+use super::{AppState, allow, get_or_head};
 use crate::application::{self, ApplicationStatus};
 use crate::footprint::{self, ErrorCode, FieldError, InputErrorKind, InputErrors};
 use crate::workflow::applications::{self as workflow, Approval, with_urls};
@@ -20,16 +20,48 @@ const MAX_REASON_CHARS: usize = 2_000;
 
 /// Routes under `/api/v1`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/farms").route(get_or_head().to(list_farms)))
-        .service(
-            web::resource("/applications")
-                .route(web::post().to(create))
-                .route(get_or_head().to(list)),
-        )
-        .service(web::resource("/applications/{id}").route(get_or_head().to(show)))
-        .service(web::resource("/applications/{id}/submit").route(web::post().to(submit)))
-        .service(web::resource("/applications/{id}/approve").route(web::post().to(approve)))
-        .service(web::resource("/applications/{id}/reject").route(web::post().to(reject)));
+    cfg.service(
+        web::resource("/farms")
+            .route(get_or_head().to(list_farms))
+            .default_service(allow("GET, HEAD")),
+    )
+    .service(
+        web::resource("/applications")
+            .route(web::post().to(create))
+            .route(get_or_head().to(list))
+            .default_service(allow("GET, HEAD, POST")),
+    )
+    .service(
+        web::resource("/applications/{id}")
+            .route(get_or_head().to(show))
+            .route(web::patch().to(update))
+            .default_service(allow("GET, HEAD, PATCH")),
+    )
+    .service(
+        web::resource("/applications/{id}/history")
+            .route(get_or_head().to(history))
+            .default_service(allow("GET, HEAD")),
+    )
+    .service(
+        web::resource("/applications/{id}/revise")
+            .route(web::post().to(revise))
+            .default_service(allow("POST")),
+    )
+    .service(
+        web::resource("/applications/{id}/submit")
+            .route(web::post().to(submit))
+            .default_service(allow("POST")),
+    )
+    .service(
+        web::resource("/applications/{id}/approve")
+            .route(web::post().to(approve))
+            .default_service(allow("POST")),
+    )
+    .service(
+        web::resource("/applications/{id}/reject")
+            .route(web::post().to(reject))
+            .default_service(allow("POST")),
+    );
 }
 
 async fn list_farms(
@@ -102,6 +134,62 @@ async fn show(
         .run(move |conn| workflow::get_application(conn, &actor, id))
         .await?;
     Ok(HttpResponse::Ok().json(with_urls(view, state.base_url())))
+}
+
+async fn history(
+    state: web::Data<AppState>,
+    SignedIn(actor): SignedIn,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_uuid(&path)?;
+    let events = state
+        .run(move |conn| workflow::application_history(conn, &actor, id))
+        .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "application_id": id, "events": events })))
+}
+
+/// `PATCH /api/v1/applications/{id}`: a JSON merge patch of a draft's body.
+async fn update(
+    state: web::Data<AppState>,
+    SignedIn(actor): SignedIn,
+    request: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_uuid(&path)?;
+    require_media_type(&request, &[JSON, MERGE_PATCH_JSON])?;
+    let patch = footprint::parse_json_body(&body)?;
+    let view = state
+        .run(move |conn| workflow::update_draft(conn, &actor, id, &patch, now_seconds()))
+        .await?;
+    Ok(HttpResponse::Ok().json(with_urls(view, state.base_url())))
+}
+
+/// `POST /api/v1/applications/{id}/revise`: a new draft revision of a rejected application,
+/// optionally with a merge patch of corrections as the body.
+async fn revise(
+    state: web::Data<AppState>,
+    SignedIn(actor): SignedIn,
+    request: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_uuid(&path)?;
+    let patch = if body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        require_media_type(&request, &[JSON, MERGE_PATCH_JSON])?;
+        Some(footprint::parse_json_body(&body)?)
+    };
+    let view = state
+        .run(move |conn| {
+            workflow::revise_application(conn, &actor, id, patch.as_ref(), now_seconds())
+        })
+        .await?;
+    let location = format!("/api/v1/applications/{}", view.id);
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", location))
+        .json(view))
 }
 
 async fn submit(

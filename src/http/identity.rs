@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 use serde_json::json;
 
 use super::problem::ApiError;
-use super::{AppState, get_or_head};
+use super::{AppState, allow, get_or_head};
 use crate::certificate::TrustedKey;
 use crate::workflow::keys::trusted_keys;
 use crate::workflow::transparency::origin;
@@ -12,8 +12,16 @@ use crate::{credential, keys, tlog};
 
 /// `/.well-known/did.json` and `/healthz`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/.well-known/did.json").route(get_or_head().to(did_document)))
-        .service(web::resource("/healthz").route(get_or_head().to(healthz)));
+    cfg.service(
+        web::resource("/.well-known/did.json")
+            .route(get_or_head().to(did_document))
+            .default_service(allow("GET, HEAD")),
+    )
+    .service(
+        web::resource("/healthz")
+            .route(get_or_head().to(healthz))
+            .default_service(allow("GET, HEAD")),
+    );
 }
 
 async fn did_document(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {

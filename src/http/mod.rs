@@ -63,6 +63,12 @@ pub fn get_or_head() -> actix_web::Route {
     web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
 }
 
+/// What a resource answers to a method it does not serve: 405 with `Allow` naming the methods
+/// it does (RFC 9110 section 15.5.6 requires the header), as a problem document.
+pub fn allow(methods: &'static str) -> actix_web::Route {
+    web::to(move || async move { problem::method_not_allowed(methods) })
+}
+
 /// Every route of the service.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.app_data(web::PayloadConfig::new(MAX_JSON_BODY_BYTES))

@@ -10,14 +10,18 @@ use serde_json::{Value, json};
 use super::certificates::no_store;
 use super::i18n::{Lang, crop_name, status_word, tier_name};
 use super::problem::ApiError;
-use super::{AppState, get_or_head};
+use super::{AppState, allow, get_or_head};
 use crate::certificate::{CertificateCode, VerificationStatus};
 use crate::workflow::certificates::{self as workflow, VerificationResult};
 use crate::workflow::now_seconds;
 
 /// `/v/{code}`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/v/{code}").route(get_or_head().to(verify)));
+    cfg.service(
+        web::resource("/v/{code}")
+            .route(get_or_head().to(verify))
+            .default_service(allow("GET, HEAD")),
+    );
 }
 
 /// What a buyer's phone shows.

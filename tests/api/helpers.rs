@@ -101,6 +101,23 @@ impl TestApp {
             .expect("request sent")
     }
 
+    /// `PATCH {path}` with a JSON body and a token.
+    pub async fn patch_json(&self, path: &str, body: &Value, token: &str) -> Response {
+        self.client
+            .patch(format!("{}{path}", self.address))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// `GET /api/v1/applications/{id}/history`.
+    pub async fn history(&self, id: &str, token: &str) -> Response {
+        self.get(&format!("/api/v1/applications/{id}/history"), Some(token))
+            .await
+    }
+
     /// `GET {path}` with optional token.
     pub async fn get(&self, path: &str, token: Option<&str>) -> Response {
         let mut request = self.client.get(format!("{}{path}", self.address));

@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod application_lifecycle;
 mod applications;
 mod cli;
 mod crash;
