@@ -13,7 +13,7 @@ use super::{AppState, allow, get_or_head};
 use crate::application::{self, ApplicationStatus};
 use crate::footprint::{self, ErrorCode, FieldError, InputErrorKind, InputErrors};
 use crate::workflow::applications::{self as workflow, Approval, with_urls};
-use crate::workflow::{now_seconds, users};
+use crate::workflow::now_seconds;
 
 /// Longest reason or note accepted, in characters.
 const MAX_REASON_CHARS: usize = 2_000;
@@ -21,11 +21,6 @@ const MAX_REASON_CHARS: usize = 2_000;
 /// Routes under `/api/v1`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
-        web::resource("/farms")
-            .route(get_or_head().to(list_farms))
-            .default_service(allow("GET, HEAD")),
-    )
-    .service(
         web::resource("/applications")
             .route(web::post().to(create))
             .route(get_or_head().to(list))
@@ -62,16 +57,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::post().to(reject))
             .default_service(allow("POST")),
     );
-}
-
-async fn list_farms(
-    state: web::Data<AppState>,
-    SignedIn(actor): SignedIn,
-) -> Result<HttpResponse, ApiError> {
-    let farms = state
-        .run(move |conn| users::visible_farms(conn, &actor))
-        .await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "farms": farms })))
 }
 
 async fn create(
@@ -268,7 +253,7 @@ fn approval_from(request: &HttpRequest, body: &[u8]) -> Result<Approval, ApiErro
     }
 }
 
-fn object_body(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
+pub(super) fn object_body(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
     match footprint::parse_json_body(body)? {
         Value::Object(fields) => Ok(fields),
         _ => Err(invalid(vec![field_error(
@@ -299,7 +284,7 @@ fn required_reason(fields: &Map<String, Value>, name: &str) -> Result<String, Ap
     optional_text(fields, name, &mut errors).ok_or_else(|| invalid(errors))
 }
 
-fn optional_text(
+pub(super) fn optional_text(
     fields: &Map<String, Value>,
     name: &str,
     errors: &mut Vec<FieldError>,
@@ -327,7 +312,7 @@ fn optional_text(
     }
 }
 
-fn optional_time(
+pub(super) fn optional_time(
     fields: &Map<String, Value>,
     name: &str,
     errors: &mut Vec<FieldError>,
@@ -343,7 +328,7 @@ fn optional_time(
     }
 }
 
-fn field_error(field: &str, code: ErrorCode, message: &str) -> FieldError {
+pub(super) fn field_error(field: &str, code: ErrorCode, message: &str) -> FieldError {
     FieldError {
         field: field.to_owned(),
         code,
@@ -351,7 +336,7 @@ fn field_error(field: &str, code: ErrorCode, message: &str) -> FieldError {
     }
 }
 
-fn invalid(errors: Vec<FieldError>) -> ApiError {
+pub(super) fn invalid(errors: Vec<FieldError>) -> ApiError {
     ApiError::Input(InputErrors {
         kind: InputErrorKind::Invalid,
         errors,

@@ -1,5 +1,6 @@
 //! The HTTP surface: thin handlers that parse input, call the workflow and shape the response.
 
+pub mod accounts;
 pub mod applications;
 pub mod auth;
 pub mod certificates;
@@ -81,6 +82,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::scope("/api/v1")
                 .configure(footprints::routes)
                 .configure(methodology::api_routes)
+                .configure(accounts::routes)
                 .configure(applications::routes)
                 .configure(certificates::routes),
         )

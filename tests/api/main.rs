@@ -2,6 +2,7 @@
 
 mod helpers;
 
+mod admin;
 mod application_lifecycle;
 mod applications;
 mod cli;
