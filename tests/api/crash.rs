@@ -679,7 +679,11 @@ async fn deployment() -> (Server, Deployment) {
 
     let farms = server.get_json("/api/v1/farms", Some(&token)).await;
     let farm_id = farms["farms"][0]["id"].as_str().map(str::to_owned);
-    let farmer = TestUser { token, farm_id };
+    let farmer = TestUser {
+        id: String::new(),
+        token,
+        farm_id,
+    };
     let applications = submitted_applications(&server, &farmer, APPLICATIONS).await;
     let port = server.port();
     let deployment = Deployment {

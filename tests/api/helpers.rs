@@ -26,6 +26,8 @@ pub struct TestApp {
 
 /// A user created through the library, with the token it signs in with.
 pub struct TestUser {
+    /// User id.
+    pub id: String,
     /// Bearer token.
     pub token: String,
     /// The farm of a farmer.
@@ -66,6 +68,7 @@ impl TestApp {
         let created =
             create_user(&mut conn, name, role, spec.as_ref(), now_seconds()).expect("user");
         TestUser {
+            id: created.actor.id.to_string(),
             token: created.token,
             farm_id: created.farm_id.map(|id| id.to_string()),
         }
@@ -116,6 +119,26 @@ impl TestApp {
     pub async fn history(&self, id: &str, token: &str) -> Response {
         self.get(&format!("/api/v1/applications/{id}/history"), Some(token))
             .await
+    }
+
+    /// Any method on `path` with an optional token and an optional JSON body.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Response {
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.address));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send().await.expect("request sent")
     }
 
     /// `GET {path}` with optional token.

@@ -5,6 +5,7 @@ mod helpers;
 mod admin;
 mod application_lifecycle;
 mod applications;
+mod authorisation;
 mod cli;
 mod crash;
 mod footprint_cases;
