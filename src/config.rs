@@ -40,11 +40,30 @@ pub struct Settings {
     /// HTTP worker threads (0: one per CPU core).
     #[arg(long, env = "ZEROLABEL_WORKERS", default_value_t = 0)]
     pub workers: usize,
+
+    /// Calculator requests per minute from one address (POST /api/v1/footprints/calculate and
+    /// POST /calculator); 0 switches the limit off.
+    #[arg(long, env = "ZEROLABEL_RATE_LIMIT_CALCULATOR", default_value_t = 60)]
+    pub rate_limit_calculator: u32,
+
+    /// Verification requests per minute from one address (GET /v/{code}, POST /api/v1/verify);
+    /// 0 switches the limit off. Generous: many phones in one shop share one address.
+    #[arg(
+        long,
+        env = "ZEROLABEL_RATE_LIMIT_VERIFICATION",
+        default_value_t = 1200
+    )]
+    pub rate_limit_verification: u32,
+
+    /// Seconds that in-flight requests get to finish after SIGTERM or Ctrl-C before the process
+    /// exits anyway.
+    #[arg(long, env = "ZEROLABEL_SHUTDOWN_TIMEOUT", default_value_t = 30)]
+    pub shutdown_timeout: u64,
 }
 
 impl Settings {
     /// Settings for a service on `bind` with its files under `folder`: what tests and examples
-    /// use.
+    /// use. Rate limits are off (tests send many requests from one address).
     pub fn in_folder(folder: &std::path::Path, bind: &str) -> Self {
         Settings {
             bind: bind.to_owned(),
@@ -56,6 +75,17 @@ impl Settings {
             public_base_url: None,
             issuer_name: "Test Issuer".to_owned(),
             workers: 2,
+            rate_limit_calculator: 0,
+            rate_limit_verification: 0,
+            shutdown_timeout: 5,
+        }
+    }
+
+    /// The rate limits as the middleware takes them (0 is none).
+    pub fn rate_limits(&self) -> crate::http::rate_limit::Limits {
+        crate::http::rate_limit::Limits {
+            calculator_per_minute: std::num::NonZeroU32::new(self.rate_limit_calculator),
+            verification_per_minute: std::num::NonZeroU32::new(self.rate_limit_verification),
         }
     }
 }

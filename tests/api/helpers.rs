@@ -36,8 +36,14 @@ pub struct TestUser {
 
 /// Starts the real server on port 0.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts the real server on port 0 with settings changed by `configure`.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let folder = tempfile::tempdir().expect("temp folder");
-    let settings = Settings::in_folder(folder.path(), "127.0.0.1:0");
+    let mut settings = Settings::in_folder(folder.path(), "127.0.0.1:0");
+    configure(&mut settings);
     let application = Application::build(&settings).expect("application builds");
     let address = format!("http://127.0.0.1:{}", application.port());
     let state = application.state().clone();

@@ -13,6 +13,7 @@ mod http_errors;
 mod interop;
 mod methodology;
 mod presentation;
+mod protection;
 mod trust;
 mod walking_skeleton;
 mod workflow_rules;
