@@ -7,6 +7,7 @@ mod application_lifecycle;
 mod applications;
 mod authorisation;
 mod cli;
+mod concurrency;
 mod crash;
 mod footprint_cases;
 mod http_errors;
