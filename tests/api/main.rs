@@ -15,6 +15,7 @@ mod interop;
 mod methodology;
 mod presentation;
 mod protection;
+mod random_bodies;
 mod trust;
 mod walking_skeleton;
 mod workflow_rules;
