@@ -519,7 +519,11 @@ fn reject_unknown_fields(
         .filter(|name| !allowed.contains(&name.as_str()))
     {
         let field = format!("{prefix}{name}");
-        let message = format!("`{field}` is not a field of an application; allowed: {allowed:?}");
+        let message = format!(
+            "`{field}` is not a field of an application.{} Allowed here: {}.",
+            footprint::did_you_mean(name, allowed),
+            allowed.join(", ")
+        );
         errors.push(error(&field, ErrorCode::UnknownField, &message));
     }
 }

@@ -13,7 +13,7 @@ use super::footprints::require_json;
 use super::problem::ApiError;
 use super::{AppState, allow, get_or_head};
 use crate::accounts::Role;
-use crate::footprint::{ErrorCode, FieldError};
+use crate::footprint::{self, ErrorCode, FieldError};
 use crate::workflow::admin::{self, Operator};
 use crate::workflow::now_seconds;
 use crate::workflow::users::{self, FarmSpec};
@@ -237,7 +237,11 @@ fn unknown_fields(fields: &Map<String, Value>, allowed: &[&str], what: &str) -> 
         .keys()
         .filter(|name| !allowed.contains(&name.as_str()))
         .map(|name| {
-            let message = format!("not a field of {what}; allowed: {}", allowed.join(", "));
+            let message = format!(
+                "`{name}` is not a field of {what}.{} Allowed: {}.",
+                footprint::did_you_mean(name, allowed),
+                allowed.join(", ")
+            );
             field_error(name, ErrorCode::UnknownField, &message)
         })
         .collect()

@@ -235,11 +235,13 @@ fn approval_from(request: &HttpRequest, body: &[u8]) -> Result<Approval, ApiErro
         .keys()
         .filter(|k| !["valid_from", "valid_until", "note"].contains(&k.as_str()))
     {
-        errors.push(field_error(
-            name,
-            ErrorCode::UnknownField,
-            "not a field of an approval",
-        ));
+        let allowed = ["valid_from", "valid_until", "note"];
+        let message = format!(
+            "`{name}` is not a field of an approval.{} Allowed: {}.",
+            footprint::did_you_mean(name, &allowed),
+            allowed.join(", ")
+        );
+        errors.push(field_error(name, ErrorCode::UnknownField, &message));
     }
     let approval = Approval {
         valid_from: optional_time(&fields, "valid_from", &mut errors),

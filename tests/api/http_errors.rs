@@ -209,3 +209,37 @@ async fn a_body_over_the_documented_limit_is_413_and_nothing_is_stored() {
         .expect("json");
     assert_eq!(listed["applications"], json!([]));
 }
+
+#[tokio::test]
+async fn a_farmer_who_mistypes_a_field_sends_a_number_as_text_and_forgets_the_area_is_told_each_fix()
+ {
+    let app = spawn_app().await;
+    let (farmer, _) = app.farmer_and_auditor();
+    let mut body = chestnut_application(&farmer);
+    let activity = body["activity"].as_object_mut().expect("activity");
+    activity.remove("area_ha");
+    activity.insert("yield_kg".into(), json!("3600"));
+    activity.insert("deisel_l".into(), json!(60));
+    body["prodcut"] = body["product"].take();
+    body.as_object_mut().expect("body").remove("product");
+
+    let refused = app
+        .post_json("/api/v1/applications", &body, Some(&farmer.token))
+        .await;
+    let problem = assert_problem(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let message_of = |field: &str| -> String {
+        problem["errors"]
+            .as_array()
+            .expect("errors")
+            .iter()
+            .find(|error| error["field"] == field)
+            .unwrap_or_else(|| panic!("no error for {field}: {problem}"))["message"]
+            .as_str()
+            .expect("message")
+            .to_owned()
+    };
+    assert!(message_of("prodcut").contains("Did you mean `product`?"));
+    assert!(message_of("activity.deisel_l").contains("Did you mean `diesel_l`?"));
+    assert!(message_of("activity.yield_kg").contains("without quotes: 3600"));
+    assert!(message_of("activity.area_ha").contains("required"));
+}
