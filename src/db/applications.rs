@@ -243,3 +243,19 @@ pub fn replace_draft_content(
         .execute(conn)?;
     Ok(())
 }
+
+/// Sets the input hash of a draft (when its evidence changes).
+pub fn set_input_sha256(
+    conn: &mut DbConnection,
+    id: &str,
+    input_sha256: &str,
+    now: NaiveDateTime,
+) -> Result<(), StorageError> {
+    diesel::update(applications::table.find(id))
+        .set((
+            applications::input_sha256.eq(input_sha256),
+            applications::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

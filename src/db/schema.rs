@@ -138,7 +138,23 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    evidence (id) {
+        id -> Text,
+        application_id -> Text,
+        kind -> Text,
+        file_name -> Text,
+        media_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        content -> Binary,
+        uploaded_by -> Text,
+        uploaded_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(farm_members -> farms (farm_id));
+diesel::joinable!(evidence -> applications (application_id));
 diesel::joinable!(farm_members -> users (user_id));
 diesel::joinable!(api_tokens -> users (user_id));
 diesel::joinable!(applications -> farms (farm_id));
@@ -160,4 +176,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     certificate_status,
     log_entries,
     log_subtrees,
+    evidence,
 );

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod applications;
 pub mod auth;
 pub mod certificates;
+pub mod evidence;
 pub mod footprints;
 pub mod i18n;
 pub mod identity;
@@ -101,6 +102,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(methodology::api_routes)
                 .configure(accounts::routes)
                 .configure(applications::routes)
+                .configure(evidence::routes)
                 .configure(certificates::routes),
         )
         .default_service(web::to(problem::not_found));

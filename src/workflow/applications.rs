@@ -23,6 +23,7 @@ use crate::footprint::{self, FootprintReport};
 use crate::footprint::{ErrorCode, FieldError, InputErrors};
 use crate::label::verification_url;
 use crate::status::{LIST_SIZE, status_list_entry};
+use crate::workflow::evidence::input_sha256_with_evidence;
 use crate::workflow::keys::active_signing_key;
 use crate::workflow::transparency::{LeafEvent, append_leaf};
 
@@ -169,7 +170,7 @@ fn new_application_row(
         result_json: to_json(&report)?,
         method_id: report.method_id.clone(),
         factor_set_id: report.factor_set_id.clone(),
-        input_sha256: input_sha256(&input.body)?,
+        input_sha256: canonical_sha256(&input.body)?,
         created_at: now.naive_utc(),
         updated_at: now.naive_utc(),
         submitted_at: None,
@@ -183,7 +184,7 @@ fn new_application_row(
 
 /// SHA-256 of the RFC 8785 canonical form of the input, so that the hash does not depend on
 /// key order or white space.
-fn input_sha256(body: &Value) -> Result<String, WorkflowError> {
+pub(super) fn canonical_sha256(body: &Value) -> Result<String, WorkflowError> {
     let canonical =
         credential::canonicalize(body).map_err(|e| WorkflowError::Signing(e.to_string()))?;
     Ok(hex::encode(Sha256::digest(&canonical)))
@@ -218,7 +219,7 @@ pub fn get_application(
     view(conn, row)
 }
 
-fn visible_row(
+pub(super) fn visible_row(
     conn: &mut DbConnection,
     actor: &Actor,
     id: Uuid,
@@ -283,6 +284,7 @@ pub fn update_draft(
 
         let mut updated = new_application_row(actor, &input, now)?;
         updated.id = row.id.clone();
+        updated.input_sha256 = input_sha256_with_evidence(conn, &row.id, &input.body)?;
         rows::replace_draft_content(conn, &updated)?;
         let changed = changed_fields(&before, &input.body);
         let detail = format!("changed: {changed}");
@@ -370,7 +372,7 @@ fn patched_input(row: &ApplicationRow, patch: &Value) -> Result<ApplicationInput
 }
 
 /// The application body as stored, in the shape it is sent in.
-fn stored_body(row: &ApplicationRow) -> Result<Value, WorkflowError> {
+pub(super) fn stored_body(row: &ApplicationRow) -> Result<Value, WorkflowError> {
     let activity: Value = serde_json::from_str(&row.activity_json)
         .map_err(|e| StorageError::Corrupt(format!("activity: {e}")))?;
     let product = serde_json::to_value(product_of(row))
@@ -573,13 +575,13 @@ fn product_of(row: &ApplicationRow) -> Product {
     }
 }
 
-fn stored_status(row: &ApplicationRow) -> Result<ApplicationStatus, StorageError> {
+pub(super) fn stored_status(row: &ApplicationRow) -> Result<ApplicationStatus, StorageError> {
     row.status
         .parse()
         .map_err(|e: crate::application::UnknownStatus| StorageError::Corrupt(e.to_string()))
 }
 
-fn event(
+pub(super) fn event(
     application_id: &str,
     certificate_id: Option<&str>,
     actor: &Actor,

@@ -7,6 +7,7 @@
 pub mod admin;
 pub mod applications;
 pub mod certificates;
+pub mod evidence;
 pub mod keys;
 pub mod transparency;
 pub mod users;

@@ -214,6 +214,12 @@ fn cases() -> Vec<Case> {
         ),
         case(
             get.clone(),
+            "/api/v1/applications/{app}/evidence",
+            Draft,
+            [401, 200, 404, 200, 200],
+        ),
+        case(
+            get.clone(),
             "/api/v1/applications/{app}/history",
             Draft,
             [401, 200, 404, 200, 200],

@@ -9,6 +9,7 @@ mod authorisation;
 mod cli;
 mod concurrency;
 mod crash;
+mod evidence;
 mod footprint_cases;
 mod http_errors;
 mod interop;
