@@ -769,3 +769,69 @@ async fn a_server_killed_during_concurrent_approvals_keeps_every_acknowledged_ce
         assert_consistent(&server, served, &last.checkpoint).await;
     }
 }
+
+/// Longest wait for the server to exit after SIGTERM: far beyond its shutdown timeout, so that
+/// only a server that never exits fails.
+const EXIT_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// Waits for the child to exit by itself; returns its status.
+async fn wait_for_exit(child: &mut Child) -> std::process::ExitStatus {
+    let deadline = Instant::now() + EXIT_TIMEOUT;
+    loop {
+        if let Some(status) = child.try_wait().expect("child status") {
+            return status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "zerolabel serve did not exit within {EXIT_TIMEOUT:?} of SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sigterm_lets_in_flight_approvals_finish_and_the_process_exit_by_itself() {
+    let (mut server, deployment) = deployment().await;
+    let ids = deployment.applications.clone();
+    let run = Arc::new(ApprovalRun {
+        address: server.address.clone(),
+        token: deployment.auditor.clone(),
+        client: server.client.clone(),
+        queue: Mutex::new(ids.clone()),
+        stop: AtomicBool::new(false),
+        acknowledged: AtomicUsize::new(0),
+        answered_or_lost: AtomicUsize::new(0),
+    });
+    let mut workers = JoinSet::new();
+    for _ in 0..CONCURRENT_APPROVALS {
+        workers.spawn(Arc::clone(&run).work());
+    }
+
+    wait_for_acknowledgements(&run, 2, ids.len()).await;
+    let pid = server.child.id().to_string();
+    let sent = Command::new("kill").args(["-TERM", &pid]).status();
+    assert!(sent.expect("kill runs").success(), "SIGTERM sent");
+    let exit = wait_for_exit(&mut server.child).await;
+    assert!(
+        exit.success(),
+        "zerolabel serve exited with {exit} after SIGTERM"
+    );
+    run.stop.store(true, Ordering::SeqCst);
+    let outcomes = collect_outcomes(workers).await;
+    let before = summarise(outcomes, 0, String::new());
+    drop(server);
+
+    let restarted = deployment.restart(1).await;
+    let listed = restarted
+        .get_json("/api/v1/applications", Some(&deployment.auditor))
+        .await;
+    let (certificates, _still_submitted) = sort_applications(&listed, &ids);
+    assert!(before.acknowledged.len() >= 2);
+    for (application, (certificate_id, _)) in &before.acknowledged {
+        assert_eq!(
+            certificates.get(application),
+            Some(certificate_id),
+            "acknowledged approval of {application} lost"
+        );
+    }
+}
