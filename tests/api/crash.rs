@@ -835,3 +835,55 @@ async fn sigterm_lets_in_flight_approvals_finish_and_the_process_exit_by_itself(
         );
     }
 }
+
+#[tokio::test]
+async fn tokens_and_evidence_contents_never_reach_the_log() {
+    let folder = TempDir::new().expect("temp folder");
+    let token = add_user(folder.path(), "Wang", "farmer", Some("Chestnut Orchard"));
+    let server = Server::start(folder.path(), "127.0.0.1:0", "secrets.log").await;
+    let farms = server.get_json("/api/v1/farms", Some(&token)).await;
+    let farmer = TestUser {
+        id: String::new(),
+        token: token.clone(),
+        farm_id: farms["farms"][0]["id"].as_str().map(str::to_owned),
+    };
+    let id = submitted_applications(&server, &farmer, 1).await.remove(0);
+    let wrong_token = "zl_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    assert_eq!(
+        server
+            .get("/api/v1/farms", Some(wrong_token))
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let secret_content = b"%PDF-1.7 invoice-content-that-must-not-be-logged";
+    let upload = server
+        .client
+        .post(format!(
+            "{}/api/v1/applications/{id}/evidence?kind=invoice&name=a.pdf",
+            server.address
+        ))
+        .bearer_auth(&token)
+        .header("Content-Type", "application/pdf")
+        .body(secret_content.to_vec())
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(
+        upload.status(),
+        StatusCode::CONFLICT,
+        "a submitted application"
+    );
+    drop(server);
+
+    let log = std::fs::read_to_string(folder.path().join("secrets.log")).expect("log");
+    assert!(log.contains("/api/v1/farms"), "requests are logged: {log}");
+    for secret in [
+        token.as_str(),
+        &token[3..],
+        wrong_token,
+        "invoice-content-that-must",
+    ] {
+        assert!(!log.contains(secret), "`{secret}` appears in the log");
+    }
+}
