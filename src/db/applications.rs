@@ -87,6 +87,8 @@ pub struct ApplicationFilter {
     pub member_id: Option<String>,
     /// Only applications in this status.
     pub status: Option<String>,
+    /// Leave drafts out (auditors see what was submitted to them).
+    pub without_drafts: bool,
 }
 
 /// Adds an application.
@@ -128,6 +130,9 @@ pub fn list_applications(
     }
     if let Some(status) = &filter.status {
         query = query.filter(applications::status.eq(status.clone()));
+    }
+    if filter.without_drafts {
+        query = query.filter(applications::status.ne("draft"));
     }
     Ok(query
         .order((applications::created_at.desc(), applications::id))

@@ -194,7 +194,8 @@ fn to_json(report: &FootprintReport) -> Result<String, WorkflowError> {
     serde_json::to_string(report).map_err(|e| WorkflowError::Signing(e.to_string()))
 }
 
-/// The applications an actor may see: a farmer's own farms, or all for auditors and admins.
+/// The applications an actor may see: a farmer's own farms'; every farm's submitted, approved
+/// and rejected ones for auditors; all for admins.
 pub fn list_applications(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -203,22 +204,39 @@ pub fn list_applications(
     let filter = ApplicationFilter {
         member_id: (actor.role == Role::Farmer).then(|| actor.id.to_string()),
         status: status.map(|s| s.as_str().to_owned()),
+        without_drafts: actor.role == Role::Auditor,
     };
     let found = rows::list_applications(conn, &filter)?;
     found.into_iter().map(|row| view(conn, row)).collect()
 }
 
-/// One application, if the actor may see it. A farmer asking for another farm's application
-/// is told it does not exist, so ids of other farms do not leak.
+/// One application, if the actor may see it. A farmer asking for another farm's application,
+/// or an auditor for a draft, is told it does not exist, so nothing leaks.
 pub fn get_application(
     conn: &mut DbConnection,
     actor: &Actor,
     id: Uuid,
 ) -> Result<ApplicationView, WorkflowError> {
-    let row = visible_row(conn, actor, id)?;
+    let row = readable_row(conn, actor, id)?;
     view(conn, row)
 }
 
+/// The application, if the actor may read it: as [`visible_row`], and no drafts for auditors,
+/// who see what was submitted to them; a draft is the farmer's until then.
+pub(super) fn readable_row(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<ApplicationRow, WorkflowError> {
+    let row = visible_row(conn, actor, id)?;
+    if actor.role == Role::Auditor && row.status == ApplicationStatus::Draft.as_str() {
+        return Err(WorkflowError::NotFound("application"));
+    }
+    Ok(row)
+}
+
+/// The application, if the actor may act on it: any for auditors and admins (whose steps are
+/// then refused by role or state), only their farms' for farmers.
 pub(super) fn visible_row(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -240,7 +258,7 @@ pub fn application_history(
     actor: &Actor,
     id: Uuid,
 ) -> Result<Vec<HistoryEntry>, WorkflowError> {
-    let row = visible_row(conn, actor, id)?;
+    let row = readable_row(conn, actor, id)?;
     let events = rows::history_of_application(conn, &row.id)?;
     events
         .into_iter()

@@ -8,7 +8,9 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use super::applications::{canonical_sha256, stored_body, stored_status, visible_row};
+use super::applications::{
+    canonical_sha256, readable_row, stored_body, stored_status, visible_row,
+};
 use super::{Actor, WorkflowError, require_role, utc};
 use crate::accounts::Role;
 use crate::db::applications as application_rows;
@@ -165,7 +167,7 @@ pub fn list_evidence(
     actor: &Actor,
     application_id: Uuid,
 ) -> Result<Vec<EvidenceView>, WorkflowError> {
-    let row = visible_row(conn, actor, application_id)?;
+    let row = readable_row(conn, actor, application_id)?;
     rows::evidence_of_application(conn, &row.id)?
         .into_iter()
         .map(view)
@@ -179,7 +181,7 @@ pub fn evidence_content(
     application_id: Uuid,
     evidence_id: Uuid,
 ) -> Result<(EvidenceView, Vec<u8>), WorkflowError> {
-    let row = visible_row(conn, actor, application_id)?;
+    let row = readable_row(conn, actor, application_id)?;
     let (found, content) = rows::find_evidence_content(conn, &row.id, &evidence_id.to_string())?
         .ok_or(WorkflowError::NotFound("evidence"))?;
     Ok((view(found)?, content))

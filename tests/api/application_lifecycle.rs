@@ -277,3 +277,43 @@ async fn another_farms_farmer_sees_no_history_and_cannot_edit_or_revise() {
         .await;
     assert_problem(edit, StatusCode::NOT_FOUND).await;
 }
+
+#[tokio::test]
+async fn auditors_read_what_was_submitted_to_them_and_not_drafts() {
+    let app = spawn_app().await;
+    let (farmer, auditor) = app.farmer_and_auditor();
+    let draft_id = draft(&app, &farmer).await;
+    let submitted_id = draft(&app, &farmer).await;
+    app.act(&submitted_id, "submit", &json!({}), &farmer.token)
+        .await;
+
+    let listed = json_of(
+        app.get("/api/v1/applications", Some(&auditor.token)).await,
+        StatusCode::OK,
+    )
+    .await;
+    let ids: Vec<&str> = listed["applications"]
+        .as_array()
+        .expect("applications")
+        .iter()
+        .map(|application| application["id"].as_str().expect("id"))
+        .collect();
+    assert_eq!(ids, [submitted_id.as_str()]);
+    let drafts = app
+        .get("/api/v1/applications?status=draft", Some(&auditor.token))
+        .await;
+    assert_eq!(
+        json_of(drafts, StatusCode::OK).await["applications"],
+        json!([])
+    );
+    let path = format!("/api/v1/applications/{draft_id}");
+    assert_problem(
+        app.get(&path, Some(&auditor.token)).await,
+        StatusCode::NOT_FOUND,
+    )
+    .await;
+    let approve_draft = app
+        .act(&draft_id, "approve", &json!({}), &auditor.token)
+        .await;
+    assert_problem(approve_draft, StatusCode::CONFLICT).await;
+}

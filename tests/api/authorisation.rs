@@ -1,7 +1,8 @@
 //! The authorisation matrix: every endpoint, asked by no one, by the farm's own farmer, by
 //! another farm's farmer, by an auditor and by an admin, answers exactly the expected status.
 //! A step that changes something gets a fresh object for every caller, so that one caller's
-//! success does not decide the next caller's answer.
+//! success does not decide the next caller's answer. Auditors read what was submitted to them,
+//! not drafts.
 
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -210,19 +211,37 @@ fn cases() -> Vec<Case> {
             get.clone(),
             "/api/v1/applications/{app}",
             Draft,
+            [401, 200, 404, 404, 200],
+        ),
+        case(
+            get.clone(),
+            "/api/v1/applications/{app}",
+            Submitted,
+            [401, 200, 404, 200, 200],
+        ),
+        case(
+            get.clone(),
+            "/api/v1/applications/{app}/history",
+            Submitted,
+            [401, 200, 404, 200, 200],
+        ),
+        case(
+            get.clone(),
+            "/api/v1/applications/{app}/evidence",
+            Submitted,
             [401, 200, 404, 200, 200],
         ),
         case(
             get.clone(),
             "/api/v1/applications/{app}/evidence",
             Draft,
-            [401, 200, 404, 200, 200],
+            [401, 200, 404, 404, 200],
         ),
         case(
             get.clone(),
             "/api/v1/applications/{app}/history",
             Draft,
-            [401, 200, 404, 200, 200],
+            [401, 200, 404, 404, 200],
         ),
         with_body(
             case(

@@ -69,15 +69,14 @@ async fn an_invoice_is_stored_with_its_sha256_and_the_certificate_input_hash_cov
         "the hash covers the file"
     );
 
+    app.act(id, "submit", &serde_json::json!({}), &farmer.token)
+        .await;
     let file_id = attached["id"].as_str().expect("id");
     let path = format!("/api/v1/applications/{id}/evidence/{file_id}");
     let downloaded = app.get(&path, Some(&auditor.token)).await;
     assert_eq!(downloaded.status(), StatusCode::OK);
     assert_eq!(downloaded.headers()["content-type"], "application/pdf");
     assert_eq!(downloaded.bytes().await.expect("bytes").as_ref(), PDF);
-
-    app.act(id, "submit", &serde_json::json!({}), &farmer.token)
-        .await;
     let approved = app
         .act(id, "approve", &serde_json::json!({}), &auditor.token)
         .await;
