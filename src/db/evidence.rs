@@ -89,3 +89,34 @@ pub fn find_evidence_content(
         .first(conn)
         .optional()?)
 }
+
+/// Copies every evidence file of one application to another (a revision), with new ids.
+pub fn copy_evidence(
+    conn: &mut DbConnection,
+    from_application: &str,
+    to_application: &str,
+    new_id: impl Fn() -> String,
+) -> Result<usize, StorageError> {
+    let files: Vec<(EvidenceRow, Vec<u8>)> = evidence::table
+        .filter(evidence::application_id.eq(from_application))
+        .select((EvidenceRow::as_select(), evidence::content))
+        .order((evidence::uploaded_at, evidence::id))
+        .load(conn)?;
+    for (file, content) in &files {
+        let id = new_id();
+        let copy = NewEvidence {
+            id: &id,
+            application_id: to_application,
+            kind: &file.kind,
+            file_name: &file.file_name,
+            media_type: &file.media_type,
+            size_bytes: file.size_bytes,
+            sha256: &file.sha256,
+            content,
+            uploaded_by: &file.uploaded_by,
+            uploaded_at: file.uploaded_at,
+        };
+        insert_evidence(conn, &copy)?;
+    }
+    Ok(files.len())
+}

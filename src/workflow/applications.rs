@@ -18,6 +18,7 @@ use crate::certificate::{
 use crate::credential;
 use crate::db::applications::{self as rows, ApplicationFilter, ApplicationRow, AuditEventRow};
 use crate::db::certificates::{self as cert_rows, CertificateRow};
+use crate::db::evidence as evidence_rows;
 use crate::db::{self, DbConnection, StorageError, farms, status_lists};
 use crate::footprint::{self, FootprintReport};
 use crate::footprint::{ErrorCode, FieldError, InputErrors};
@@ -315,8 +316,8 @@ pub fn update_draft(
     get_application(conn, actor, id)
 }
 
-/// Corrects a rejected application in a new revision: a draft copying it (with the merge
-/// patch applied, when given) that names the rejected one it supersedes. The rejected
+/// Corrects a rejected application in a new revision: a draft copying it and its evidence
+/// (with the merge patch applied, when given) that names the rejected one it supersedes. The rejected
 /// application stays as the auditor decided it; each can be revised once.
 pub fn revise_application(
     conn: &mut DbConnection,
@@ -343,6 +344,11 @@ pub fn revise_application(
         revision.revision = row.revision + 1;
         revision.supersedes = Some(row.id.clone());
         rows::insert_application(conn, &revision)?;
+        let new_id = || Uuid::new_v4().to_string();
+        if evidence_rows::copy_evidence(conn, &row.id, &revision.id, new_id)? > 0 {
+            let hash = input_sha256_with_evidence(conn, &revision.id, &input.body)?;
+            rows::set_input_sha256(conn, &revision.id, &hash, now.naive_utc())?;
+        }
         let created = format!("revision {} correcting {}", revision.revision, row.id);
         rows::record_event(
             conn,

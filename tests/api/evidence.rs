@@ -169,3 +169,47 @@ async fn wrong_types_lying_files_oversize_files_and_strangers_are_refused() {
         .await;
     assert_problem(hidden, StatusCode::NOT_FOUND).await;
 }
+
+#[tokio::test]
+async fn a_revision_carries_the_rejected_applications_evidence_and_its_hash_covers_it() {
+    let app = spawn_app().await;
+    let (farmer, auditor) = app.farmer_and_auditor();
+    let created = draft(&app, &farmer).await;
+    let id = created["id"].as_str().expect("id");
+    let query = "kind=soil_lab_report&name=soil.pdf";
+    let attached = upload(&app, id, &farmer, query, "application/pdf", PDF.to_vec()).await;
+    assert_eq!(attached.status(), StatusCode::CREATED);
+    app.act(id, "submit", &serde_json::json!({}), &farmer.token)
+        .await;
+    let reason = serde_json::json!({"reason": "lab report unsigned"});
+    app.act(id, "reject", &reason, &auditor.token).await;
+    let rejected: Value = app
+        .get(&format!("/api/v1/applications/{id}"), Some(&farmer.token))
+        .await
+        .json()
+        .await
+        .expect("json");
+
+    let revision: Value = app
+        .act(id, "revise", &serde_json::json!({}), &farmer.token)
+        .await
+        .json()
+        .await
+        .expect("json");
+    let new_id = revision["id"].as_str().expect("id");
+    assert_eq!(revision["input_sha256"], rejected["input_sha256"]);
+    let listed: Value = app
+        .get(
+            &format!("/api/v1/applications/{new_id}/evidence"),
+            Some(&farmer.token),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        listed["evidence"][0]["sha256"],
+        hex::encode(Sha256::digest(PDF))
+    );
+    assert_eq!(listed["evidence"][0]["file_name"], "soil.pdf");
+}
