@@ -138,12 +138,26 @@ pub enum ApplicationStatus {
 
 /// A state change that the workflow does not allow.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("an application that is {from} cannot be {action}")]
+#[error("an application that is {from} cannot be {action}{}", hint(*from, action))]
 pub struct IllegalTransition {
     /// The state the application is in.
     pub from: ApplicationStatus,
     /// What was attempted, as a past participle ("submitted", "approved").
     pub action: &'static str,
+}
+
+/// What to do instead of an illegal step, when there is something.
+fn hint(from: ApplicationStatus, action: &str) -> &'static str {
+    match (from, action) {
+        (ApplicationStatus::Rejected, "submitted" | "edited") => {
+            ": revise it (POST .../revise) to correct it in a new revision"
+        }
+        (ApplicationStatus::Submitted, "edited") => {
+            ": it is waiting for an auditor; if it is rejected, revise it"
+        }
+        (ApplicationStatus::Draft, "approved" | "rejected") => ": the farmer must submit it first",
+        _ => "",
+    }
 }
 
 impl ApplicationStatus {
@@ -184,6 +198,21 @@ impl ApplicationStatus {
         )
     }
 
+    /// Draft -> draft with new content: only a draft may be edited; what was submitted stays as
+    /// the auditor saw it.
+    pub fn edit(self) -> Result<Self, IllegalTransition> {
+        self.require(ApplicationStatus::Draft, "edited", ApplicationStatus::Draft)
+    }
+
+    /// Rejected -> a new draft revision that corrects it; the rejected one stays as it was.
+    pub fn revise(self) -> Result<Self, IllegalTransition> {
+        self.require(
+            ApplicationStatus::Rejected,
+            "revised",
+            ApplicationStatus::Draft,
+        )
+    }
+
     fn require(
         self,
         expected: ApplicationStatus,
@@ -219,6 +248,27 @@ impl FromStr for ApplicationStatus {
             "approved" => Ok(ApplicationStatus::Approved),
             "rejected" => Ok(ApplicationStatus::Rejected),
             other => Err(UnknownStatus(other.to_owned())),
+        }
+    }
+}
+
+/// Applies a JSON merge patch (RFC 7396) to `target`: members of the patch replace those of the
+/// target, objects merge member by member, and `null` removes a member.
+pub fn merge_patch(target: &mut Value, patch: &Value) {
+    let Value::Object(changes) = patch else {
+        *target = patch.clone();
+        return;
+    };
+    if !target.is_object() {
+        *target = Value::Object(Map::new());
+    }
+    if let Value::Object(fields) = target {
+        for (name, change) in changes {
+            if change.is_null() {
+                fields.remove(name);
+            } else {
+                merge_patch(fields.entry(name.clone()).or_insert(Value::Null), change);
+            }
         }
     }
 }
@@ -469,7 +519,11 @@ fn reject_unknown_fields(
         .filter(|name| !allowed.contains(&name.as_str()))
     {
         let field = format!("{prefix}{name}");
-        let message = format!("`{field}` is not a field of an application; allowed: {allowed:?}");
+        let message = format!(
+            "`{field}` is not a field of an application.{} Allowed here: {}.",
+            footprint::did_you_mean(name, allowed),
+            allowed.join(", ")
+        );
         errors.push(error(&field, ErrorCode::UnknownField, &message));
     }
 }
@@ -546,6 +600,14 @@ mod tests {
     }
 
     #[test]
+    fn a_merge_patch_replaces_merges_and_removes_members() {
+        let mut body = json!({"product": {"name": "a", "lot": "L1"}, "harvest": {"start": "x"}});
+        let patch = json!({"product": {"lot": null, "name": "b"}, "harvest": "whole"});
+        merge_patch(&mut body, &patch);
+        assert_eq!(body, json!({"product": {"name": "b"}, "harvest": "whole"}));
+    }
+
+    #[test]
     fn gtin_check_digits_are_verified() {
         assert!(is_valid_gtin14("00012345600012"));
         assert!(!is_valid_gtin14("00012345600013"));
@@ -568,6 +630,18 @@ mod tests {
         );
         assert!(Approved.reject().is_err());
         assert!(Rejected.submit().is_err());
+        assert_eq!(Draft.edit(), Ok(Draft));
+        let refused = Rejected
+            .submit()
+            .expect_err("a rejected application is not resubmitted");
+        assert!(refused.to_string().contains("revise it"), "{refused}");
+        assert_eq!(Rejected.revise(), Ok(Draft));
+        for settled in [Submitted, Approved, Rejected] {
+            assert!(settled.edit().is_err(), "{settled} edited");
+        }
+        for not_rejected in [Draft, Submitted, Approved] {
+            assert!(not_rejected.revise().is_err(), "{not_rejected} revised");
+        }
     }
 
     fn at(text: &str) -> DateTime<Utc> {

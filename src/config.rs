@@ -29,6 +29,12 @@ pub struct Settings {
     pub issuer_name: String,
     /// HTTP worker threads (0: one per CPU core).
     pub workers: usize,
+    /// Calculator requests per minute from one address; 0 is no limit.
+    pub rate_limit_calculator: u32,
+    /// Verification requests per minute from one address; 0 is no limit.
+    pub rate_limit_verification: u32,
+    /// Seconds in-flight requests get after SIGTERM.
+    pub shutdown_timeout: u64,
 }
 
 impl Default for Settings {
@@ -40,6 +46,9 @@ impl Default for Settings {
             public_base_url: None,
             issuer_name: "Jinpoluo Zero-Carbon Label Office".to_owned(),
             workers: 0,
+            rate_limit_calculator: 60,
+            rate_limit_verification: 1200,
+            shutdown_timeout: 30,
         }
     }
 }
@@ -49,7 +58,8 @@ impl Default for Settings {
 #[derive(Debug, Clone, Default, Args, Serialize)]
 pub struct SettingsArgs {
     /// Configuration file (TOML, keys as the flags with `_`: bind, database_url, keys_dir,
-    /// public_base_url, issuer_name, workers) [default: zerolabel.toml, if present]
+    /// public_base_url, issuer_name, workers, rate_limit_calculator, rate_limit_verification,
+    /// shutdown_timeout) [default: zerolabel.toml, if present]
     #[arg(long, env = "ZEROLABEL_CONFIG")]
     #[serde(skip)]
     pub config: Option<PathBuf>,
@@ -87,6 +97,25 @@ pub struct SettingsArgs {
     #[arg(long, env = "ZEROLABEL_WORKERS")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workers: Option<usize>,
+
+    /// Calculator requests per minute from one address (POST /api/v1/footprints/calculate and
+    /// POST /calculator); 0 switches the limit off [default: 60]
+    #[arg(long, env = "ZEROLABEL_RATE_LIMIT_CALCULATOR")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_limit_calculator: Option<u32>,
+
+    /// Verification requests per minute from one address (GET /v/{code}, POST /api/v1/verify);
+    /// 0 switches the limit off. Generous: many phones in one shop share one address
+    /// [default: 1200]
+    #[arg(long, env = "ZEROLABEL_RATE_LIMIT_VERIFICATION")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rate_limit_verification: Option<u32>,
+
+    /// Seconds that in-flight requests get to finish after SIGTERM or Ctrl-C before the process
+    /// exits anyway [default: 30]
+    #[arg(long, env = "ZEROLABEL_SHUTDOWN_TIMEOUT")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shutdown_timeout: Option<u64>,
 }
 
 /// The settings could not be read.
@@ -122,7 +151,7 @@ impl SettingsArgs {
 
 impl Settings {
     /// Settings for a service on `bind` with its files under `folder`: what tests and examples
-    /// use.
+    /// use. Rate limits are off (tests send many requests from one address).
     pub fn in_folder(folder: &Path, bind: &str) -> Self {
         Settings {
             bind: bind.to_owned(),
@@ -131,6 +160,17 @@ impl Settings {
             public_base_url: None,
             issuer_name: "Test Issuer".to_owned(),
             workers: 2,
+            rate_limit_calculator: 0,
+            rate_limit_verification: 0,
+            shutdown_timeout: 5,
+        }
+    }
+
+    /// The rate limits as the middleware takes them (0 is none).
+    pub fn rate_limits(&self) -> crate::http::rate_limit::Limits {
+        crate::http::rate_limit::Limits {
+            calculator_per_minute: std::num::NonZeroU32::new(self.rate_limit_calculator),
+            verification_per_minute: std::num::NonZeroU32::new(self.rate_limit_verification),
         }
     }
 }

@@ -4,13 +4,14 @@
 use std::net::TcpListener;
 
 use actix_web::dev::Server;
-use actix_web::{App, HttpServer, web};
+use actix_web::{App, HttpServer, middleware, web};
 use anyhow::Context;
 use tracing_actix_web::TracingLogger;
 
 use crate::certificate::Issuer;
 use crate::config::{self, Settings};
 use crate::db::{self, DbPool};
+use crate::http::rate_limit::{PublicRateLimits, limit_public_endpoints};
 use crate::http::{self, AppState};
 use crate::workflow::keys::adopt_newest_key;
 use crate::workflow::{IssuerContext, now_seconds};
@@ -52,7 +53,7 @@ impl Application {
         };
         let backend = db::DatabaseUrl::parse(&settings.database_url)?.backend();
         let state = AppState::new(pool, backend, issuing);
-        let server = run(listener, state.clone(), settings.workers)?;
+        let server = run(listener, state.clone(), settings)?;
 
         tracing::info!(address = %bound, %public_base_url, "zerolabel is listening");
         Ok(Application {
@@ -84,19 +85,24 @@ pub fn open_database(database_url: &str) -> anyhow::Result<DbPool> {
         .with_context(|| format!("cannot open the database at {database_url}"))
 }
 
-fn run(listener: TcpListener, state: AppState, workers: usize) -> anyhow::Result<Server> {
+fn run(listener: TcpListener, state: AppState, settings: &Settings) -> anyhow::Result<Server> {
     telemetry::init_metrics();
     let data = web::Data::new(state);
+    let limits = web::Data::new(PublicRateLimits::new(settings.rate_limits()));
     let mut server = HttpServer::new(move || {
         App::new()
+            .wrap(middleware::from_fn(limit_public_endpoints))
             .wrap(http::problem::problem_for_plain_errors())
-            .wrap(actix_web::middleware::from_fn(telemetry::record_request))
+            .wrap(middleware::from_fn(telemetry::record_request))
+            .wrap(http::security_headers())
             .wrap(TracingLogger::default())
             .app_data(data.clone())
+            .app_data(limits.clone())
             .configure(http::routes)
-    });
-    if workers > 0 {
-        server = server.workers(workers);
+    })
+    .shutdown_timeout(settings.shutdown_timeout);
+    if settings.workers > 0 {
+        server = server.workers(settings.workers);
     }
     Ok(server.listen(listener)?.run())
 }

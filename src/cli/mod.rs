@@ -1,5 +1,6 @@
 //! The command line: `serve`, `users`, `keys`, `backup`, `verify`, `audit` and `footprint`.
 
+mod accounts;
 mod audit;
 mod footprint;
 mod keys;
@@ -18,8 +19,6 @@ use crate::config::{DEFAULT_DATABASE_URL, Settings, SettingsArgs};
 use crate::demo;
 use crate::startup::{Application, open_database};
 use crate::telemetry::LogFormat;
-use crate::workflow::now_seconds;
-use crate::workflow::users::{FarmSpec, create_user};
 
 pub use footprint::footprint_table;
 
@@ -58,10 +57,29 @@ enum Command {
         #[arg(long)]
         demo: bool,
     },
-    /// Manage accounts.
+    /// Manage accounts: add, list.
     Users {
         #[command(subcommand)]
-        command: UsersCommand,
+        command: accounts::UsersCommand,
+        /// Database: sqlite://PATH, postgres://USER@HOST/DB, or an existing SQLite file.
+        #[arg(long, env = "ZEROLABEL_DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+        database_url: String,
+    },
+    /// Manage farms: add, list, add-member.
+    Farms {
+        #[command(subcommand)]
+        command: accounts::FarmsCommand,
+        /// Database: sqlite://PATH, postgres://USER@HOST/DB, or an existing SQLite file.
+        #[arg(long, env = "ZEROLABEL_DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+        database_url: String,
+    },
+    /// Manage bearer tokens: list (by prefix), create (optionally expiring), revoke.
+    Tokens {
+        #[command(subcommand)]
+        command: accounts::TokensCommand,
+        /// Database: sqlite://PATH, postgres://USER@HOST/DB, or an existing SQLite file.
+        #[arg(long, env = "ZEROLABEL_DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+        database_url: String,
     },
     /// List, rotate or mark compromised the issuer's signing keys.
     Keys {
@@ -109,31 +127,6 @@ enum Command {
     },
 }
 
-#[derive(Debug, Subcommand)]
-enum UsersCommand {
-    /// Create an account and print its bearer token as the last line.
-    Add {
-        /// Display name.
-        #[arg(long)]
-        name: String,
-        /// farmer, auditor or admin.
-        #[arg(long)]
-        role: Role,
-        /// Farm to link a farmer to (created if new).
-        #[arg(long)]
-        farm: Option<String>,
-        /// Village of a new farm.
-        #[arg(long, default_value = "Jinpoluo")]
-        village: String,
-        /// Region of a new farm.
-        #[arg(long, default_value = "Miyun District, Beijing")]
-        region: String,
-        /// Database: sqlite://PATH, postgres://USER@HOST/DB, or an existing SQLite file.
-        #[arg(long, env = "ZEROLABEL_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
-        database_url: String,
-    },
-}
-
 impl clap::ValueEnum for Role {
     fn value_variants<'a>() -> &'a [Self] {
         &[Role::Farmer, Role::Auditor, Role::Admin]
@@ -151,7 +144,18 @@ pub fn run(cli: Cli) -> ExitCode {
             .resolve()
             .map_err(anyhow::Error::from)
             .and_then(|settings| serve(&settings, demo)),
-        Command::Users { command } => users(command),
+        Command::Users {
+            command,
+            database_url,
+        } => accounts::users(command, &database_url),
+        Command::Farms {
+            command,
+            database_url,
+        } => accounts::farms(command, &database_url),
+        Command::Tokens {
+            command,
+            database_url,
+        } => accounts::tokens(command, &database_url),
         Command::Keys {
             command,
             database_url,
@@ -196,35 +200,6 @@ fn serve(settings: &Settings, load_demo: bool) -> anyhow::Result<ExitCode> {
         application.run_until_stopped().await?;
         Ok(ExitCode::SUCCESS)
     })
-}
-
-fn users(command: UsersCommand) -> anyhow::Result<ExitCode> {
-    let UsersCommand::Add {
-        name,
-        role,
-        farm,
-        village,
-        region,
-        database_url,
-    } = command;
-    let farm = farm.map(|name| FarmSpec {
-        name,
-        village,
-        region,
-    });
-
-    let pool = open_database(&database_url)?;
-    let mut conn = pool.get()?;
-    let created = create_user(&mut conn, &name, role, farm.as_ref(), now_seconds())?;
-    println!(
-        "created {role} `{}` ({})",
-        created.actor.name, created.actor.id
-    );
-    if let (Some(farm), Some(id)) = (&farm, created.farm_id) {
-        println!("farm `{}` ({id})", farm.name);
-    }
-    println!("{}", created.token);
-    Ok(ExitCode::SUCCESS)
 }
 
 fn backup(database_url: &str, output: &Path) -> anyhow::Result<ExitCode> {

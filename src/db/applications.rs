@@ -3,7 +3,7 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
-use super::schema::{applications, audit_events, farm_members};
+use super::schema::{applications, audit_events, farm_members, users};
 use super::{DbConnection, StorageError};
 
 /// An application as stored.
@@ -52,6 +52,10 @@ pub struct ApplicationRow {
     pub decided_by: Option<String>,
     /// Rejection reason or approval note.
     pub decision_reason: Option<String>,
+    /// 1 for a first application, one more for each correction of a rejected one.
+    pub revision: i64,
+    /// The rejected application this revision corrects.
+    pub supersedes: Option<String>,
 }
 
 /// One line of the append-only audit trail.
@@ -72,6 +76,8 @@ pub struct AuditEventRow {
     pub detail: Option<String>,
     /// When.
     pub occurred_at: NaiveDateTime,
+    /// Position in the whole trail; [`record_event`] sets it.
+    pub sequence: i64,
 }
 
 /// A filter for listing applications.
@@ -81,6 +87,8 @@ pub struct ApplicationFilter {
     pub member_id: Option<String>,
     /// Only applications in this status.
     pub status: Option<String>,
+    /// Leave drafts out (auditors see what was submitted to them).
+    pub without_drafts: bool,
 }
 
 /// Adds an application.
@@ -123,6 +131,9 @@ pub fn list_applications(
     if let Some(status) = &filter.status {
         query = query.filter(applications::status.eq(status.clone()));
     }
+    if filter.without_drafts {
+        query = query.filter(applications::status.ne("draft"));
+    }
     Ok(query
         .order((applications::created_at.desc(), applications::id))
         .load(conn)?)
@@ -160,10 +171,18 @@ pub fn update_status(
     Ok(())
 }
 
-/// Appends to the audit trail.
+/// Appends to the audit trail, after every record already there. Call it inside a write
+/// transaction, which keeps two writers from taking the same position.
 pub fn record_event(conn: &mut DbConnection, event: &AuditEventRow) -> Result<(), StorageError> {
+    let last: Option<i64> = audit_events::table
+        .select(diesel::dsl::max(audit_events::sequence))
+        .first(conn)?;
+    let positioned = AuditEventRow {
+        sequence: last.unwrap_or(0) + 1,
+        ..event.clone()
+    };
     diesel::insert_into(audit_events::table)
-        .values(event)
+        .values(&positioned)
         .execute(conn)?;
     Ok(())
 }
@@ -176,6 +195,72 @@ pub fn events_of_application(
     Ok(audit_events::table
         .filter(audit_events::application_id.eq(application_id))
         .select(AuditEventRow::as_select())
-        .order(audit_events::occurred_at)
+        .order(audit_events::sequence)
         .load(conn)?)
+}
+
+/// The audit trail of one application with each actor's name and role, oldest first.
+pub fn history_of_application(
+    conn: &mut DbConnection,
+    application_id: &str,
+) -> Result<Vec<(AuditEventRow, String, String)>, StorageError> {
+    Ok(audit_events::table
+        .inner_join(users::table)
+        .filter(audit_events::application_id.eq(application_id))
+        .select((AuditEventRow::as_select(), users::name, users::role))
+        .order(audit_events::sequence)
+        .load(conn)?)
+}
+
+/// The revision that corrects `application_id`, if one was made.
+pub fn find_revision_of(
+    conn: &mut DbConnection,
+    application_id: &str,
+) -> Result<Option<String>, StorageError> {
+    Ok(applications::table
+        .filter(applications::supersedes.eq(application_id))
+        .select(applications::id)
+        .first(conn)
+        .optional()?)
+}
+
+/// Replaces the content of a draft: product, harvest, activity and what is computed from them.
+pub fn replace_draft_content(
+    conn: &mut DbConnection,
+    row: &ApplicationRow,
+) -> Result<(), StorageError> {
+    diesel::update(applications::table.find(&row.id))
+        .filter(applications::status.eq("draft"))
+        .set((
+            applications::product_name.eq(&row.product_name),
+            applications::crop.eq(&row.crop),
+            applications::gtin.eq(&row.gtin),
+            applications::lot.eq(&row.lot),
+            applications::harvest_start.eq(row.harvest_start),
+            applications::harvest_end.eq(row.harvest_end),
+            applications::activity_json.eq(&row.activity_json),
+            applications::result_json.eq(&row.result_json),
+            applications::method_id.eq(&row.method_id),
+            applications::factor_set_id.eq(&row.factor_set_id),
+            applications::input_sha256.eq(&row.input_sha256),
+            applications::updated_at.eq(row.updated_at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Sets the input hash of a draft (when its evidence changes).
+pub fn set_input_sha256(
+    conn: &mut DbConnection,
+    id: &str,
+    input_sha256: &str,
+    now: NaiveDateTime,
+) -> Result<(), StorageError> {
+    diesel::update(applications::table.find(id))
+        .set((
+            applications::input_sha256.eq(input_sha256),
+            applications::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
 }

@@ -5,6 +5,7 @@
 
 pub mod applications;
 pub mod certificates;
+pub mod evidence;
 pub mod farms;
 pub mod issuer_keys;
 pub mod schema;

@@ -35,6 +35,8 @@ diesel::table! {
         decided_at -> Nullable<Timestamp>,
         decided_by -> Nullable<Text>,
         decision_reason -> Nullable<Text>,
+        revision -> BigInt,
+        supersedes -> Nullable<Text>,
     }
 }
 
@@ -47,6 +49,7 @@ diesel::table! {
         action -> Text,
         detail -> Nullable<Text>,
         occurred_at -> Timestamp,
+        sequence -> BigInt,
     }
 }
 
@@ -69,6 +72,21 @@ diesel::table! {
         valid_from -> Timestamp,
         valid_until -> Timestamp,
         issued_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    evidence (id) {
+        id -> Text,
+        application_id -> Text,
+        kind -> Text,
+        file_name -> Text,
+        media_type -> Text,
+        size_bytes -> BigInt,
+        sha256 -> Text,
+        content -> Binary,
+        uploaded_by -> Text,
+        uploaded_at -> Timestamp,
     }
 }
 
@@ -142,6 +160,8 @@ diesel::joinable!(audit_events -> certificates (certificate_id));
 diesel::joinable!(audit_events -> users (actor_id));
 diesel::joinable!(certificate_status -> certificates (certificate_id));
 diesel::joinable!(certificates -> applications (application_id));
+diesel::joinable!(evidence -> applications (application_id));
+diesel::joinable!(evidence -> users (uploaded_by));
 diesel::joinable!(farm_members -> farms (farm_id));
 diesel::joinable!(farm_members -> users (user_id));
 diesel::joinable!(log_entries -> certificates (certificate_id));
@@ -154,6 +174,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_events,
     certificate_status,
     certificates,
+    evidence,
     farm_members,
     farms,
     issuer_keys,

@@ -89,3 +89,47 @@ pub fn find_user(conn: &mut DbConnection, id: &str) -> Result<Option<UserRow>, S
 pub fn count_users(conn: &mut DbConnection) -> Result<i64, StorageError> {
     Ok(users::table.count().get_result(conn)?)
 }
+
+/// Every user, by name.
+pub fn all_users(conn: &mut DbConnection) -> Result<Vec<UserRow>, StorageError> {
+    Ok(users::table
+        .select(UserRow::as_select())
+        .order((users::name, users::id))
+        .load(conn)?)
+}
+
+/// Tokens, oldest first: all of them, or one user's.
+pub fn list_tokens(
+    conn: &mut DbConnection,
+    user_id: Option<&str>,
+) -> Result<Vec<TokenRow>, StorageError> {
+    let mut query = api_tokens::table.select(TokenRow::as_select()).into_boxed();
+    if let Some(user_id) = user_id {
+        query = query.filter(api_tokens::user_id.eq(user_id.to_owned()));
+    }
+    Ok(query
+        .order((api_tokens::created_at, api_tokens::id))
+        .load(conn)?)
+}
+
+/// Finds a token by its id.
+pub fn find_token(conn: &mut DbConnection, id: &str) -> Result<Option<TokenRow>, StorageError> {
+    Ok(api_tokens::table
+        .find(id)
+        .select(TokenRow::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Marks a token revoked, unless it already is; says whether it changed anything.
+pub fn revoke_token(
+    conn: &mut DbConnection,
+    id: &str,
+    now: NaiveDateTime,
+) -> Result<bool, StorageError> {
+    let changed = diesel::update(api_tokens::table.find(id))
+        .filter(api_tokens::revoked_at.is_null())
+        .set(api_tokens::revoked_at.eq(now))
+        .execute(conn)?;
+    Ok(changed > 0)
+}

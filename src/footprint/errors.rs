@@ -127,3 +127,37 @@ mod tests {
         assert!(text.contains("2 problem(s)") && text.contains("yield_kg must be above 0."));
     }
 }
+
+/// The allowed field name a misspelt one most likely meant, if one is close enough to say so
+/// (at most two letters apart, or the same letters in another case).
+pub fn closest_field<'a>(name: &str, allowed: &[&'a str]) -> Option<&'a str> {
+    let lower = name.to_lowercase();
+    allowed
+        .iter()
+        .map(|candidate| (strsim::levenshtein(&lower, candidate), *candidate))
+        .filter(|(distance, candidate)| *distance <= 2.min(candidate.len() / 2))
+        .min_by_key(|(distance, _)| *distance)
+        .map(|(_, candidate)| candidate)
+}
+
+/// ` Did you mean `x`?` for a misspelt field name, or nothing.
+pub fn did_you_mean(name: &str, allowed: &[&str]) -> String {
+    closest_field(name, allowed)
+        .map(|candidate| format!(" Did you mean `{candidate}`?"))
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod suggestion_tests {
+    use super::*;
+
+    #[test]
+    fn a_misspelt_field_is_matched_to_the_one_meant_and_a_stranger_to_none() {
+        let allowed = ["crop", "area_ha", "yield_kg", "diesel_l"];
+        assert_eq!(closest_field("are_ha", &allowed), Some("area_ha"));
+        assert_eq!(closest_field("Yield_KG", &allowed), Some("yield_kg"));
+        assert_eq!(closest_field("diesel", &allowed), Some("diesel_l"));
+        assert_eq!(closest_field("colour", &allowed), None);
+        assert_eq!(did_you_mean("cropp", &allowed), " Did you mean `crop`?");
+    }
+}

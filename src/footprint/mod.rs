@@ -25,7 +25,7 @@ mod reference_cases;
 
 pub use catalogue::{CropRow, FactorRow, Methodology, TierRow, factor_rows, methodology};
 pub use engine::{FootprintResult, RemovalKind, RemovalLine, SourceEmission, TierRule, calculate};
-pub use errors::{ErrorCode, FieldError, InputErrorKind, InputErrors};
+pub use errors::{ErrorCode, FieldError, InputErrorKind, InputErrors, closest_field, did_you_mean};
 pub use factors::{FACTOR_SET_ID, FactorSet, FactorStatus, METHOD_ID, YieldBasis, factor_set};
 pub use ids::{CropId, GridFactorId, GwpSet, N2oEfMode, PreSeason, Source, Tier, WaterRegime};
 pub use json_body::parse_json_body;

@@ -156,7 +156,8 @@ impl<'a> Object<'a> {
             let field = self.path_of(name);
             let message = format!(
                 "`{field}` is not a field of this method (a misspelt field is refused rather \
-                 than read as zero); allowed here: {}.",
+                 than read as zero).{} Allowed here: {}.",
+                super::errors::did_you_mean(name, allowed),
                 allowed.join(", ")
             );
             problems.add(&field, ErrorCode::UnknownField, message);
@@ -278,7 +279,13 @@ impl<'a> Object<'a> {
 
     fn type_error(&self, key: &str, expected: &str, got: &Value, problems: &mut Problems) {
         let field = self.path_of(key);
-        let message = format!("`{field}` must be {expected}; got {}.", kind(got));
+        let mut message = format!("`{field}` must be {expected}; got {}.", kind(got));
+        if let Value::String(text) = got
+            && expected == "a JSON number"
+            && text.trim().parse::<f64>().is_ok_and(f64::is_finite)
+        {
+            message.push_str(&format!(" Write it without quotes: {}.", text.trim()));
+        }
         problems.add(&field, ErrorCode::TypeError, message);
     }
 }

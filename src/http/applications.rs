@@ -7,40 +7,57 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use super::auth::SignedIn;
-use super::footprints::require_json;
+use super::footprints::{JSON, MERGE_PATCH_JSON, require_json, require_media_type};
 use super::problem::ApiError;
-use super::{AppState, get_or_head};
+use super::{AppState, allow, get_or_head};
 use crate::application::{self, ApplicationStatus};
 use crate::footprint::{self, ErrorCode, FieldError, InputErrorKind, InputErrors};
 use crate::telemetry;
 use crate::workflow::applications::{self as workflow, Approval, with_urls};
-use crate::workflow::{now_seconds, users};
+use crate::workflow::now_seconds;
 
 /// Longest reason or note accepted, in characters.
 const MAX_REASON_CHARS: usize = 2_000;
 
 /// Routes under `/api/v1`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/farms").route(get_or_head().to(list_farms)))
-        .service(
-            web::resource("/applications")
-                .route(web::post().to(create))
-                .route(get_or_head().to(list)),
-        )
-        .service(web::resource("/applications/{id}").route(get_or_head().to(show)))
-        .service(web::resource("/applications/{id}/submit").route(web::post().to(submit)))
-        .service(web::resource("/applications/{id}/approve").route(web::post().to(approve)))
-        .service(web::resource("/applications/{id}/reject").route(web::post().to(reject)));
-}
-
-async fn list_farms(
-    state: web::Data<AppState>,
-    SignedIn(actor): SignedIn,
-) -> Result<HttpResponse, ApiError> {
-    let farms = state
-        .run(move |conn| users::visible_farms(conn, &actor))
-        .await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "farms": farms })))
+    cfg.service(
+        web::resource("/applications")
+            .route(web::post().to(create))
+            .route(get_or_head().to(list))
+            .default_service(allow("GET, HEAD, POST")),
+    )
+    .service(
+        web::resource("/applications/{id}")
+            .route(get_or_head().to(show))
+            .route(web::patch().to(update))
+            .default_service(allow("GET, HEAD, PATCH")),
+    )
+    .service(
+        web::resource("/applications/{id}/history")
+            .route(get_or_head().to(history))
+            .default_service(allow("GET, HEAD")),
+    )
+    .service(
+        web::resource("/applications/{id}/revise")
+            .route(web::post().to(revise))
+            .default_service(allow("POST")),
+    )
+    .service(
+        web::resource("/applications/{id}/submit")
+            .route(web::post().to(submit))
+            .default_service(allow("POST")),
+    )
+    .service(
+        web::resource("/applications/{id}/approve")
+            .route(web::post().to(approve))
+            .default_service(allow("POST")),
+    )
+    .service(
+        web::resource("/applications/{id}/reject")
+            .route(web::post().to(reject))
+            .default_service(allow("POST")),
+    );
 }
 
 async fn create(
@@ -105,6 +122,62 @@ async fn show(
     Ok(HttpResponse::Ok().json(with_urls(view, state.base_url())))
 }
 
+async fn history(
+    state: web::Data<AppState>,
+    SignedIn(actor): SignedIn,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_uuid(&path)?;
+    let events = state
+        .run(move |conn| workflow::application_history(conn, &actor, id))
+        .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "application_id": id, "events": events })))
+}
+
+/// `PATCH /api/v1/applications/{id}`: a JSON merge patch of a draft's body.
+async fn update(
+    state: web::Data<AppState>,
+    SignedIn(actor): SignedIn,
+    request: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_uuid(&path)?;
+    require_media_type(&request, &[JSON, MERGE_PATCH_JSON])?;
+    let patch = footprint::parse_json_body(&body)?;
+    let view = state
+        .run(move |conn| workflow::update_draft(conn, &actor, id, &patch, now_seconds()))
+        .await?;
+    Ok(HttpResponse::Ok().json(with_urls(view, state.base_url())))
+}
+
+/// `POST /api/v1/applications/{id}/revise`: a new draft revision of a rejected application,
+/// optionally with a merge patch of corrections as the body.
+async fn revise(
+    state: web::Data<AppState>,
+    SignedIn(actor): SignedIn,
+    request: HttpRequest,
+    path: web::Path<String>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let id = path_uuid(&path)?;
+    let patch = if body.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        require_media_type(&request, &[JSON, MERGE_PATCH_JSON])?;
+        Some(footprint::parse_json_body(&body)?)
+    };
+    let view = state
+        .run(move |conn| {
+            workflow::revise_application(conn, &actor, id, patch.as_ref(), now_seconds())
+        })
+        .await?;
+    let location = format!("/api/v1/applications/{}", view.id);
+    Ok(HttpResponse::Created()
+        .insert_header(("Location", location))
+        .json(view))
+}
+
 async fn submit(
     state: web::Data<AppState>,
     SignedIn(actor): SignedIn,
@@ -164,11 +237,13 @@ fn approval_from(request: &HttpRequest, body: &[u8]) -> Result<Approval, ApiErro
         .keys()
         .filter(|k| !["valid_from", "valid_until", "note"].contains(&k.as_str()))
     {
-        errors.push(field_error(
-            name,
-            ErrorCode::UnknownField,
-            "not a field of an approval",
-        ));
+        let allowed = ["valid_from", "valid_until", "note"];
+        let message = format!(
+            "`{name}` is not a field of an approval.{} Allowed: {}.",
+            footprint::did_you_mean(name, &allowed),
+            allowed.join(", ")
+        );
+        errors.push(field_error(name, ErrorCode::UnknownField, &message));
     }
     let approval = Approval {
         valid_from: optional_time(&fields, "valid_from", &mut errors),
@@ -182,7 +257,7 @@ fn approval_from(request: &HttpRequest, body: &[u8]) -> Result<Approval, ApiErro
     }
 }
 
-fn object_body(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
+pub(super) fn object_body(body: &[u8]) -> Result<Map<String, Value>, ApiError> {
     match footprint::parse_json_body(body)? {
         Value::Object(fields) => Ok(fields),
         _ => Err(invalid(vec![field_error(
@@ -213,7 +288,7 @@ fn required_reason(fields: &Map<String, Value>, name: &str) -> Result<String, Ap
     optional_text(fields, name, &mut errors).ok_or_else(|| invalid(errors))
 }
 
-fn optional_text(
+pub(super) fn optional_text(
     fields: &Map<String, Value>,
     name: &str,
     errors: &mut Vec<FieldError>,
@@ -241,7 +316,7 @@ fn optional_text(
     }
 }
 
-fn optional_time(
+pub(super) fn optional_time(
     fields: &Map<String, Value>,
     name: &str,
     errors: &mut Vec<FieldError>,
@@ -257,7 +332,7 @@ fn optional_time(
     }
 }
 
-fn field_error(field: &str, code: ErrorCode, message: &str) -> FieldError {
+pub(super) fn field_error(field: &str, code: ErrorCode, message: &str) -> FieldError {
     FieldError {
         field: field.to_owned(),
         code,
@@ -265,7 +340,7 @@ fn field_error(field: &str, code: ErrorCode, message: &str) -> FieldError {
     }
 }
 
-fn invalid(errors: Vec<FieldError>) -> ApiError {
+pub(super) fn invalid(errors: Vec<FieldError>) -> ApiError {
     ApiError::Input(InputErrors {
         kind: InputErrorKind::Invalid,
         errors,

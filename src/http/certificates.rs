@@ -9,7 +9,7 @@ use super::applications::reason_from;
 use super::auth::SignedIn;
 use super::footprints::require_json;
 use super::problem::ApiError;
-use super::{AppState, get_or_head};
+use super::{AppState, allow, get_or_head};
 use crate::certificate::CertificateCode;
 use crate::label::cache::entity_tag;
 use crate::workflow::certificates as workflow;
@@ -18,9 +18,21 @@ use crate::{footprint, telemetry};
 
 /// Routes under `/api/v1`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/certificates/{id}").route(get_or_head().to(show)))
-        .service(web::resource("/certificates/{id}/revoke").route(web::post().to(revoke)))
-        .service(web::resource("/verify").route(web::post().to(verify_document)));
+    cfg.service(
+        web::resource("/certificates/{id}")
+            .route(get_or_head().to(show))
+            .default_service(allow("GET, HEAD")),
+    )
+    .service(
+        web::resource("/certificates/{id}/revoke")
+            .route(web::post().to(revoke))
+            .default_service(allow("POST")),
+    )
+    .service(
+        web::resource("/verify")
+            .route(web::post().to(verify_document))
+            .default_service(allow("POST")),
+    );
 }
 
 /// Reads a certificate id given as a UUID or as its 26-character code.

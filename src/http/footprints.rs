@@ -3,12 +3,17 @@
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 
+use super::allow;
 use super::problem::ApiError;
 use crate::footprint;
 
 /// `POST /api/v1/footprints/calculate`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/footprints/calculate").route(web::post().to(calculate)));
+    cfg.service(
+        web::resource("/footprints/calculate")
+            .route(web::post().to(calculate))
+            .default_service(allow("POST")),
+    );
 }
 
 /// Computes a footprint under the published method; nothing is stored.
@@ -37,17 +42,30 @@ async fn calculate(request: HttpRequest, body: web::Bytes) -> Result<HttpRespons
     Ok(HttpResponse::Ok().json(report))
 }
 
+/// The JSON media type.
+pub const JSON: &str = "application/json";
+/// The media type of a JSON merge patch (RFC 7396).
+pub const MERGE_PATCH_JSON: &str = "application/merge-patch+json";
+
 /// Refuses a body whose content type is not JSON (`application/json`, parameters allowed).
 pub fn require_json(request: &HttpRequest) -> Result<(), ApiError> {
+    require_media_type(request, &[JSON])
+}
+
+/// Refuses a body whose media type is none of `accepted` (parameters such as `charset` allowed).
+pub fn require_media_type(
+    request: &HttpRequest,
+    accepted: &[&'static str],
+) -> Result<(), ApiError> {
     let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .unwrap_or_default();
     let media_type = content_type.split(';').next().unwrap_or_default().trim();
-    if media_type.eq_ignore_ascii_case("application/json") {
+    if accepted.iter().any(|a| media_type.eq_ignore_ascii_case(a)) {
         Ok(())
     } else {
-        Err(ApiError::UnsupportedMediaType)
+        Err(ApiError::UnsupportedMediaType(accepted.join(" or ")))
     }
 }

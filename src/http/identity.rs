@@ -4,7 +4,7 @@ use actix_web::{HttpResponse, web};
 use serde_json::json;
 
 use super::problem::ApiError;
-use super::{AppState, get_or_head};
+use super::{AppState, allow, get_or_head};
 use crate::certificate::TrustedKey;
 use crate::workflow::keys::trusted_keys;
 use crate::workflow::transparency::origin;
@@ -12,7 +12,11 @@ use crate::{credential, keys, tlog};
 
 /// `/.well-known/did.json`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/.well-known/did.json").route(get_or_head().to(did_document)));
+    cfg.service(
+        web::resource("/.well-known/did.json")
+            .route(get_or_head().to(did_document))
+            .default_service(allow("GET, HEAD")),
+    );
 }
 
 /// The issuer's did:web document: every signing key with its window, and the log's note key.

@@ -13,7 +13,7 @@ use uuid::Uuid;
 use super::certificates::{certificate_id, immutable_response};
 use super::i18n::{Lang, tier_name};
 use super::problem::ApiError;
-use super::{AppState, get_or_head};
+use super::{AppState, allow, get_or_head};
 use crate::certificate::CertificateCode;
 use crate::footprint::{self, ErrorCode, FieldError, InputErrorKind, InputErrors};
 use crate::label::design::LABELS_PER_SHEET;
@@ -25,26 +25,58 @@ const DEFAULT_MODULE_PX: u32 = 8;
 /// Significant figures of the footprint printed on a label.
 const LABEL_FIGURES: u32 = 3;
 
+/// Every drawing of a certificate: the file name under `/api/v1/certificates/{id}/`, what it
+/// is, and its media type. The routes and the OpenAPI document are both made from this table.
+pub const DRAWINGS: [(&str, &str, &str); 6] = [
+    (
+        "qr.svg",
+        "The QR code of the verification URL",
+        "image/svg+xml",
+    ),
+    (
+        "qr.png",
+        "The QR code of the verification URL (?px= pixels per module)",
+        "image/png",
+    ),
+    (
+        "label.svg",
+        "The printable label, about 40 x 25 mm",
+        "image/svg+xml",
+    ),
+    ("label.png", "The printable label at 300 dpi", "image/png"),
+    (
+        "label.pdf",
+        "The printable label as a one-page PDF",
+        "application/pdf",
+    ),
+    (
+        "labels.pdf",
+        "An A4 sheet of labels with cut marks (?count=)",
+        "application/pdf",
+    ),
+];
+
 /// Routes under `/api/v1`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    let drawings: [(&str, Kind); 6] = [
-        ("qr.svg", Kind::QrSvg),
-        ("qr.png", Kind::QrPng),
-        ("label.svg", Kind::LabelSvg),
-        ("label.png", Kind::LabelPng),
-        ("label.pdf", Kind::LabelPdf),
-        ("labels.pdf", Kind::Sheet),
+    let kinds = [
+        Kind::QrSvg,
+        Kind::QrPng,
+        Kind::LabelSvg,
+        Kind::LabelPng,
+        Kind::LabelPdf,
+        Kind::Sheet,
     ];
-    for (file, kind) in drawings {
+    for ((file, _, _), kind) in DRAWINGS.into_iter().zip(kinds) {
         cfg.service(
             web::resource(format!("/certificates/{{id}}/{file}"))
                 .app_data(web::Data::new(kind))
-                .route(get_or_head().to(drawing)),
+                .route(get_or_head().to(drawing))
+                .default_service(allow("GET, HEAD")),
         );
     }
 }
 
-/// Which drawing a route serves; its parameters come from the query.
+/// Which drawing a route makes.
 #[derive(Debug, Clone, Copy)]
 enum Kind {
     QrSvg,

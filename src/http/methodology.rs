@@ -4,20 +4,28 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 
-use super::get_or_head;
 use super::i18n::{Lang, crop_name, tier_name};
 use super::pages::render;
 use super::problem::ApiError;
+use super::{allow, get_or_head};
 use crate::footprint::{self, FactorRow, FactorStatus, format_significant};
 
 /// `/api/v1/methodology` (inside the API scope) is registered by [`api_routes`].
 pub fn page_routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/methodology").route(get_or_head().to(page)));
+    cfg.service(
+        web::resource("/methodology")
+            .route(get_or_head().to(page))
+            .default_service(allow("GET, HEAD")),
+    );
 }
 
 /// Routes under `/api/v1`.
 pub fn api_routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/methodology").route(get_or_head().to(document)));
+    cfg.service(
+        web::resource("/methodology")
+            .route(get_or_head().to(document))
+            .default_service(allow("GET, HEAD")),
+    );
 }
 
 /// The method as data: factors with value, unit, source and status, crops, tier rules, ids.

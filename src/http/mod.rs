@@ -1,8 +1,10 @@
 //! The HTTP surface: thin handlers that parse input, call the workflow and shape the response.
 
+pub mod accounts;
 pub mod applications;
 pub mod auth;
 pub mod certificates;
+pub mod evidence;
 pub mod footprints;
 pub mod i18n;
 pub mod identity;
@@ -12,12 +14,14 @@ pub mod openapi;
 pub mod operations;
 pub mod pages;
 pub mod problem;
+pub mod rate_limit;
 pub mod transparency;
 pub mod verification;
 
 use std::sync::Arc;
 
-use actix_web::{guard, web};
+use actix_web::http::header;
+use actix_web::{guard, middleware, web};
 
 use crate::db::{DbConnection, DbPool};
 use crate::label::LabelCache;
@@ -83,6 +87,27 @@ pub fn get_or_head() -> actix_web::Route {
     web::route().guard(guard::Any(guard::Get()).or(guard::Head()))
 }
 
+/// What a resource answers to a method it does not serve: 405 with `Allow` naming the methods
+/// it does (RFC 9110 section 15.5.6 requires the header), as a problem document.
+pub fn allow(methods: &'static str) -> actix_web::Route {
+    web::to(move || async move { problem::method_not_allowed(methods) })
+}
+
+/// Headers every response carries, for pages above all: a content security policy that allows
+/// only the service's own resources (and the inline style of the page template) and no framing,
+/// no MIME sniffing, and no referrer sent to other sites (a buyer page URL names a label).
+pub fn security_headers() -> middleware::DefaultHeaders {
+    middleware::DefaultHeaders::new()
+        .add((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; \
+             form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+        ))
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::REFERRER_POLICY, "no-referrer"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+}
+
 /// Every route of the service.
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.app_data(web::PayloadConfig::new(MAX_JSON_BODY_BYTES))
@@ -97,7 +122,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             web::scope("/api/v1")
                 .configure(footprints::routes)
                 .configure(methodology::api_routes)
+                .configure(accounts::routes)
                 .configure(applications::routes)
+                .configure(evidence::routes)
                 .configure(certificates::routes)
                 .configure(labels::routes),
         )

@@ -2,13 +2,14 @@
 //! `#[utoipa::path]` annotations, served at `/api/v1/openapi.json` with a browsable UI under
 //! `/api/docs` (Swagger UI, bundled into the binary so that it works offline).
 
-use actix_web::{HttpResponse, web};
+use actix_web::http::header;
+use actix_web::{HttpResponse, middleware, web};
 use serde::Serialize;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToResponse, ToSchema};
 use utoipa_swagger_ui::SwaggerUi;
 
-use super::get_or_head;
+use super::{allow, get_or_head};
 
 /// An RFC 9457 problem, as every error of the service is answered.
 #[derive(Debug, Serialize, ToSchema)]
@@ -167,9 +168,27 @@ impl Modify for BearerToken {
 pub struct ApiDoc;
 
 /// `/api/v1/openapi.json` and the UI under `/api/docs/`.
+///
+/// The UI is the one place that runs scripts, its own bundled ones: its responses carry a
+/// content security policy that allows them (set here, so the stricter default of
+/// [`super::security_headers`] does not replace it).
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/api/v1/openapi.json").route(get_or_head().to(document)))
-        .service(SwaggerUi::new("/api/docs/{_:.*}").url("/api/v1/openapi.json", ApiDoc::openapi()));
+    let ui_policy = middleware::DefaultHeaders::new().add((
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+         img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'",
+    ));
+    cfg.service(
+        web::resource("/api/v1/openapi.json")
+            .route(get_or_head().to(document))
+            .default_service(allow("GET, HEAD")),
+    )
+    .service(web::redirect("/api/docs", "/api/docs/"))
+    .service(
+        web::scope("/api/docs")
+            .wrap(ui_policy)
+            .service(SwaggerUi::new("/{_:.*}").url("/api/v1/openapi.json", ApiDoc::openapi())),
+    );
 }
 
 async fn document() -> HttpResponse {

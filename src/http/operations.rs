@@ -4,15 +4,20 @@ use actix_web::{HttpResponse, web};
 use serde_json::json;
 
 use super::problem::ApiError;
-use super::{AppState, get_or_head};
+use super::{AppState, allow, get_or_head};
 use crate::telemetry;
 use crate::workflow::keys::active_signing_key;
 
 /// `/healthz`, `/readyz` and `/metrics`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/healthz").route(get_or_head().to(healthz)))
-        .service(web::resource("/readyz").route(get_or_head().to(readyz)))
-        .service(web::resource("/metrics").route(get_or_head().to(metrics)));
+    cfg.service(read_only("/healthz").route(get_or_head().to(healthz)))
+        .service(read_only("/readyz").route(get_or_head().to(readyz)))
+        .service(read_only("/metrics").route(get_or_head().to(metrics)));
+}
+
+/// A resource that answers GET and HEAD, and 405 naming them to anything else.
+fn read_only(path: &str) -> actix_web::Resource {
+    web::resource(path).default_service(allow("GET, HEAD"))
 }
 
 /// Alive: the process answers. Says nothing of the database, so that a database outage does

@@ -12,7 +12,7 @@ use super::i18n::{
     would_qualify_for,
 };
 use super::problem::ApiError;
-use super::{AppState, get_or_head};
+use super::{AppState, allow, get_or_head};
 use crate::footprint::{self, FieldError, FootprintResult, PreSeason, WaterRegime};
 
 /// The crops of the method, in the order the form lists them.
@@ -82,12 +82,17 @@ const PRE_SEASON_FIELD: &str = "rice.pre_season";
 
 /// `/` and `/calculator`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/").route(get_or_head().to(home)))
-        .service(
-            web::resource("/calculator")
-                .route(get_or_head().to(calculator_form))
-                .route(web::post().to(calculator_result)),
-        );
+    cfg.service(
+        web::resource("/")
+            .route(get_or_head().to(home))
+            .default_service(allow("GET, HEAD")),
+    )
+    .service(
+        web::resource("/calculator")
+            .route(get_or_head().to(calculator_form))
+            .route(web::post().to(calculator_result))
+            .default_service(allow("GET, HEAD, POST")),
+    );
 }
 
 #[derive(Template)]

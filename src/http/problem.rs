@@ -31,8 +31,8 @@ pub enum ApiError {
         detail: String,
     },
     /// The body is not JSON by its content type.
-    #[error("the body must be application/json")]
-    UnsupportedMediaType,
+    #[error("the body must be sent as {0} (Content-Type header)")]
+    UnsupportedMediaType(String),
     /// No valid bearer token.
     #[error("{0}")]
     Unauthorized(String),
@@ -93,7 +93,7 @@ impl ApiError {
             ApiError::Input(errors) if errors.kind == InputErrorKind::Malformed => "malformed-body",
             ApiError::Input(_) => "validation-failed",
             ApiError::BadRequest { .. } => "bad-request",
-            ApiError::UnsupportedMediaType => "unsupported-media-type",
+            ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
             ApiError::Unauthorized(_) => "unauthorized",
             ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not-found",
@@ -127,7 +127,7 @@ impl ResponseError for ApiError {
             }
             ApiError::Input(_) => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            ApiError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
@@ -185,6 +185,17 @@ fn problem_response(
 pub async fn not_found(request: HttpRequest) -> HttpResponse {
     let detail = format!("nothing at {}", request.path());
     problem_response(StatusCode::NOT_FOUND, "not-found", &detail, &[])
+}
+
+/// 405 for a method the resource does not serve, with the `Allow` header listing those it does.
+pub fn method_not_allowed(allow: &'static str) -> HttpResponse {
+    let detail = format!("this resource answers only {allow}");
+    let status = StatusCode::METHOD_NOT_ALLOWED;
+    let mut response = problem_response(status, "method-not-allowed", &detail, &[]);
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static(allow));
+    response
 }
 
 /// Turns the framework's own plain-text client errors (405, 413, payload errors) into problem

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use super::problem::ApiError;
-use super::{AppState, get_or_head};
+use super::{AppState, allow, get_or_head};
 use crate::db::transparency as log_rows;
 use crate::workflow::certificates::status_list_credential;
 use crate::workflow::keys::active_signing_key;
@@ -17,11 +17,31 @@ const MAX_ENTRIES_PAGE: i64 = 1_000;
 
 /// `/status/{list}` and `/log/...`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/status/{list}").route(get_or_head().to(status_list)))
-        .service(web::resource("/log/checkpoint").route(get_or_head().to(checkpoint)))
-        .service(web::resource("/log/proof/inclusion").route(get_or_head().to(inclusion)))
-        .service(web::resource("/log/proof/consistency").route(get_or_head().to(consistency)))
-        .service(web::resource("/log/entries").route(get_or_head().to(entries)));
+    cfg.service(
+        web::resource("/status/{list}")
+            .route(get_or_head().to(status_list))
+            .default_service(allow("GET, HEAD")),
+    )
+    .service(
+        web::resource("/log/checkpoint")
+            .route(get_or_head().to(checkpoint))
+            .default_service(allow("GET, HEAD")),
+    )
+    .service(
+        web::resource("/log/proof/inclusion")
+            .route(get_or_head().to(inclusion))
+            .default_service(allow("GET, HEAD")),
+    )
+    .service(
+        web::resource("/log/proof/consistency")
+            .route(get_or_head().to(consistency))
+            .default_service(allow("GET, HEAD")),
+    )
+    .service(
+        web::resource("/log/entries")
+            .route(get_or_head().to(entries))
+            .default_service(allow("GET, HEAD")),
+    );
 }
 
 /// Status can change at any revocation: caches may keep it for five minutes at most, the

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::certificates::status_dependent;
 use super::i18n::{Lang, crop_name, status_word, tier_name};
 use super::problem::ApiError;
-use super::{AppState, get_or_head};
+use super::{AppState, allow, get_or_head};
 use crate::application::is_valid_gtin14;
 use crate::certificate::{CertificateCode, VerificationStatus};
 use crate::telemetry;
@@ -21,11 +21,21 @@ use crate::workflow::now_seconds;
 /// `/v/{code}`, its upper-case form `/V/{code}` (what compact QR codes carry), and the GS1
 /// Digital Link form `/01/{gtin}/10/{lot}/21/{code}`.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/v/{code}").route(get_or_head().to(verify)))
-        .service(web::resource("/V/{code}").route(get_or_head().to(verify)))
-        .service(
-            web::resource("/01/{gtin}/10/{lot}/21/{code}").route(get_or_head().to(digital_link)),
-        );
+    cfg.service(
+        web::resource("/v/{code}")
+            .route(get_or_head().to(verify))
+            .default_service(allow("GET, HEAD")),
+    )
+    .service(
+        web::resource("/V/{code}")
+            .route(get_or_head().to(verify))
+            .default_service(allow("GET, HEAD")),
+    )
+    .service(
+        web::resource("/01/{gtin}/10/{lot}/21/{code}")
+            .route(get_or_head().to(digital_link))
+            .default_service(allow("GET, HEAD")),
+    );
 }
 
 /// What a GS1 Digital Link names: the product's GTIN and lot, and the certificate.

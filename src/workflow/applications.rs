@@ -10,6 +10,7 @@ use super::{Actor, IssuerContext, WorkflowError, require_role, utc};
 use crate::accounts::Role;
 use crate::application::{
     ApplicationInput, ApplicationStatus, HarvestPeriod, MAX_VALIDITY_DAYS, Product, ValidityWindow,
+    merge_patch, parse_application_value,
 };
 use crate::certificate::{
     CertificateClaim, CertificateCode, FarmIdentity, document_sha256, unsigned_document,
@@ -17,10 +18,13 @@ use crate::certificate::{
 use crate::credential;
 use crate::db::applications::{self as rows, ApplicationFilter, ApplicationRow, AuditEventRow};
 use crate::db::certificates::{self as cert_rows, CertificateRow};
+use crate::db::evidence as evidence_rows;
 use crate::db::{self, DbConnection, StorageError, farms, status_lists};
 use crate::footprint::{self, FootprintReport};
+use crate::footprint::{ErrorCode, FieldError, InputErrors};
 use crate::label::verification_url;
 use crate::status::{LIST_SIZE, status_list_entry};
+use crate::workflow::evidence::input_sha256_with_evidence;
 use crate::workflow::keys::active_signing_key;
 use crate::workflow::transparency::{LeafEvent, append_leaf};
 
@@ -62,9 +66,39 @@ pub struct ApplicationView {
     pub decided_at: Option<DateTime<Utc>>,
     /// Reason for a rejection, or the approval note.
     pub decision_reason: Option<String>,
+    /// 1 for a first application, one more for each correction of a rejected one.
+    pub revision: i64,
+    /// The rejected application this revision corrects.
+    pub supersedes: Option<Uuid>,
     /// The certificate, once approved.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub certificate: Option<CertificateSummary>,
+}
+
+/// One record of an application's audit trail: who did what, when, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryEntry {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// `created`, `edited`, `submitted`, `approved`, `rejected`, `revised`, `revoked`.
+    pub action: String,
+    /// Who.
+    pub actor: HistoryActor,
+    /// Why (a rejection or revocation reason, an approval note) or what changed.
+    pub detail: Option<String>,
+    /// The certificate concerned, for approval and revocation.
+    pub certificate_id: Option<Uuid>,
+}
+
+/// The account behind a history entry.
+#[derive(Debug, Clone, Serialize)]
+pub struct HistoryActor {
+    /// User id.
+    pub id: Uuid,
+    /// Display name.
+    pub name: String,
+    /// Role.
+    pub role: String,
 }
 
 /// Where to find an issued certificate.
@@ -167,19 +201,21 @@ fn new_application_row(
         result_json: to_json(&report)?,
         method_id: report.method_id.clone(),
         factor_set_id: report.factor_set_id.clone(),
-        input_sha256: input_sha256(&input.body)?,
+        input_sha256: canonical_sha256(&input.body)?,
         created_at: now.naive_utc(),
         updated_at: now.naive_utc(),
         submitted_at: None,
         decided_at: None,
         decided_by: None,
         decision_reason: None,
+        revision: 1,
+        supersedes: None,
     })
 }
 
 /// SHA-256 of the RFC 8785 canonical form of the input, so that the hash does not depend on
 /// key order or white space.
-fn input_sha256(body: &Value) -> Result<String, WorkflowError> {
+pub(super) fn canonical_sha256(body: &Value) -> Result<String, WorkflowError> {
     let canonical =
         credential::canonicalize(body).map_err(|e| WorkflowError::Signing(e.to_string()))?;
     Ok(hex::encode(Sha256::digest(&canonical)))
@@ -189,7 +225,8 @@ fn to_json(report: &FootprintReport) -> Result<String, WorkflowError> {
     serde_json::to_string(report).map_err(|e| WorkflowError::Signing(e.to_string()))
 }
 
-/// The applications an actor may see: a farmer's own farms, or all for auditors and admins.
+/// The applications an actor may see: a farmer's own farms'; every farm's submitted, approved
+/// and rejected ones for auditors; all for admins.
 pub fn list_applications(
     conn: &mut DbConnection,
     actor: &Actor,
@@ -198,23 +235,40 @@ pub fn list_applications(
     let filter = ApplicationFilter {
         member_id: (actor.role == Role::Farmer).then(|| actor.id.to_string()),
         status: status.map(|s| s.as_str().to_owned()),
+        without_drafts: actor.role == Role::Auditor,
     };
     let found = rows::list_applications(conn, &filter)?;
     found.into_iter().map(|row| view(conn, row)).collect()
 }
 
-/// One application, if the actor may see it. A farmer asking for another farm's application
-/// is told it does not exist, so ids of other farms do not leak.
+/// One application, if the actor may see it. A farmer asking for another farm's application,
+/// or an auditor for a draft, is told it does not exist, so nothing leaks.
 pub fn get_application(
     conn: &mut DbConnection,
     actor: &Actor,
     id: Uuid,
 ) -> Result<ApplicationView, WorkflowError> {
-    let row = visible_row(conn, actor, id)?;
+    let row = readable_row(conn, actor, id)?;
     view(conn, row)
 }
 
-fn visible_row(
+/// The application, if the actor may read it: as [`visible_row`], and no drafts for auditors,
+/// who see what was submitted to them; a draft is the farmer's until then.
+pub(super) fn readable_row(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<ApplicationRow, WorkflowError> {
+    let row = visible_row(conn, actor, id)?;
+    if actor.role == Role::Auditor && row.status == ApplicationStatus::Draft.as_str() {
+        return Err(WorkflowError::NotFound("application"));
+    }
+    Ok(row)
+}
+
+/// The application, if the actor may act on it: any for auditors and admins (whose steps are
+/// then refused by role or state), only their farms' for farmers.
+pub(super) fn visible_row(
     conn: &mut DbConnection,
     actor: &Actor,
     id: Uuid,
@@ -227,6 +281,175 @@ fn visible_row(
         return Err(WorkflowError::NotFound("application"));
     }
     Ok(row)
+}
+
+/// The audit trail of an application the actor may see, oldest first.
+pub fn application_history(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: Uuid,
+) -> Result<Vec<HistoryEntry>, WorkflowError> {
+    let row = readable_row(conn, actor, id)?;
+    let events = rows::history_of_application(conn, &row.id)?;
+    events
+        .into_iter()
+        .map(|(event, name, role)| {
+            Ok(HistoryEntry {
+                at: utc(event.occurred_at),
+                action: event.action,
+                actor: HistoryActor {
+                    id: db::stored_uuid(&event.actor_id)?,
+                    name,
+                    role,
+                },
+                detail: event.detail,
+                certificate_id: event
+                    .certificate_id
+                    .as_deref()
+                    .map(db::stored_uuid)
+                    .transpose()?,
+            })
+        })
+        .collect()
+}
+
+/// Changes a draft with a JSON merge patch (RFC 7396) of its body, by a farmer of its farm.
+/// The patched body must pass every rule a new application must; the footprint and the input
+/// hash are computed again. Anything but a draft is refused with a conflict.
+pub fn update_draft(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: Uuid,
+    patch: &Value,
+    now: DateTime<Utc>,
+) -> Result<ApplicationView, WorkflowError> {
+    require_role(actor, &[Role::Farmer], "editing an application")?;
+    require_object_patch(patch)?;
+    db::write_transaction(conn, |conn| -> Result<(), WorkflowError> {
+        let row = visible_row(conn, actor, id)?;
+        stored_status(&row)?.edit()?;
+        let before = stored_body(&row)?;
+        let input = patched_input(&row, patch)?;
+
+        let mut updated = new_application_row(actor, &input, now)?;
+        updated.id = row.id.clone();
+        updated.input_sha256 = input_sha256_with_evidence(conn, &row.id, &input.body)?;
+        rows::replace_draft_content(conn, &updated)?;
+        let changed = changed_fields(&before, &input.body);
+        let detail = format!("changed: {changed}");
+        rows::record_event(
+            conn,
+            &event(&row.id, None, actor, "edited", Some(&detail), now),
+        )?;
+        Ok(())
+    })?;
+    get_application(conn, actor, id)
+}
+
+/// Corrects a rejected application in a new revision: a draft copying it and its evidence
+/// (with the merge patch applied, when given) that names the rejected one it supersedes. The rejected
+/// application stays as the auditor decided it; each can be revised once.
+pub fn revise_application(
+    conn: &mut DbConnection,
+    actor: &Actor,
+    id: Uuid,
+    patch: Option<&Value>,
+    now: DateTime<Utc>,
+) -> Result<ApplicationView, WorkflowError> {
+    require_role(actor, &[Role::Farmer], "revising an application")?;
+    if let Some(patch) = patch {
+        require_object_patch(patch)?;
+    }
+    let new_id = db::write_transaction(conn, |conn| -> Result<String, WorkflowError> {
+        let row = visible_row(conn, actor, id)?;
+        stored_status(&row)?.revise()?;
+        if let Some(existing) = rows::find_revision_of(conn, &row.id)? {
+            return Err(WorkflowError::Conflict(format!(
+                "this application was already revised as {existing}; edit and submit that one"
+            )));
+        }
+        let input = patched_input(&row, patch.unwrap_or(&Value::Null))?;
+
+        let mut revision = new_application_row(actor, &input, now)?;
+        revision.revision = row.revision + 1;
+        revision.supersedes = Some(row.id.clone());
+        rows::insert_application(conn, &revision)?;
+        let new_id = || Uuid::new_v4().to_string();
+        if evidence_rows::copy_evidence(conn, &row.id, &revision.id, new_id)? > 0 {
+            let hash = input_sha256_with_evidence(conn, &revision.id, &input.body)?;
+            rows::set_input_sha256(conn, &revision.id, &hash, now.naive_utc())?;
+        }
+        let created = format!("revision {} correcting {}", revision.revision, row.id);
+        rows::record_event(
+            conn,
+            &event(&revision.id, None, actor, "created", Some(&created), now),
+        )?;
+        let revised = format!(
+            "corrected in revision {}: {}",
+            revision.revision, revision.id
+        );
+        rows::record_event(
+            conn,
+            &event(&row.id, None, actor, "revised", Some(&revised), now),
+        )?;
+        Ok(revision.id)
+    })?;
+    get_application(conn, actor, db::stored_uuid(&new_id)?)
+}
+
+fn require_object_patch(patch: &Value) -> Result<(), WorkflowError> {
+    if patch.is_object() {
+        return Ok(());
+    }
+    let message = "the body must be a JSON object naming the fields to change (a merge patch)";
+    let error = FieldError::new("", ErrorCode::TypeError, message);
+    Err(WorkflowError::Invalid(InputErrors::invalid(vec![error])))
+}
+
+/// The stored application's body with `patch` applied, checked like a new application. The
+/// farm cannot change: a batch from another farm is another application.
+fn patched_input(row: &ApplicationRow, patch: &Value) -> Result<ApplicationInput, WorkflowError> {
+    let mut body = stored_body(row)?;
+    if !patch.is_null() {
+        merge_patch(&mut body, patch);
+    }
+    let input = parse_application_value(body)?;
+    if input.farm_id.to_string() != row.farm_id {
+        let message = format!(
+            "farm_id cannot change (it is {}): create a new application for another farm",
+            row.farm_id
+        );
+        let error = FieldError::new("farm_id", ErrorCode::InvalidValue, message);
+        return Err(WorkflowError::Invalid(InputErrors::invalid(vec![error])));
+    }
+    Ok(input)
+}
+
+/// The application body as stored, in the shape it is sent in.
+pub(super) fn stored_body(row: &ApplicationRow) -> Result<Value, WorkflowError> {
+    let activity: Value = serde_json::from_str(&row.activity_json)
+        .map_err(|e| StorageError::Corrupt(format!("activity: {e}")))?;
+    let product = serde_json::to_value(product_of(row))
+        .map_err(|e| StorageError::Corrupt(format!("product: {e}")))?;
+    Ok(serde_json::json!({
+        "farm_id": row.farm_id,
+        "product": product,
+        "harvest": {"start": row.harvest_start, "end": row.harvest_end},
+        "activity": activity,
+    }))
+}
+
+/// The top-level fields whose values differ, for the audit trail.
+fn changed_fields(before: &Value, after: &Value) -> String {
+    let names: Vec<&str> = ["product", "harvest", "activity"]
+        .into_iter()
+        .filter(|name| before.get(name) != after.get(name))
+        .collect();
+    if names.is_empty() {
+        "nothing".to_owned()
+    } else {
+        names.join(", ")
+    }
 }
 
 /// Draft -> submitted, by a farmer of the farm.
@@ -406,13 +629,13 @@ fn product_of(row: &ApplicationRow) -> Product {
     }
 }
 
-fn stored_status(row: &ApplicationRow) -> Result<ApplicationStatus, StorageError> {
+pub(super) fn stored_status(row: &ApplicationRow) -> Result<ApplicationStatus, StorageError> {
     row.status
         .parse()
         .map_err(|e: crate::application::UnknownStatus| StorageError::Corrupt(e.to_string()))
 }
 
-fn event(
+pub(super) fn event(
     application_id: &str,
     certificate_id: Option<&str>,
     actor: &Actor,
@@ -428,6 +651,7 @@ fn event(
         action: action.to_owned(),
         detail: detail.map(str::to_owned),
         occurred_at: now.naive_utc(),
+        sequence: 0,
     }
 }
 
@@ -456,6 +680,8 @@ fn view(conn: &mut DbConnection, row: ApplicationRow) -> Result<ApplicationView,
         submitted_at: row.submitted_at.map(utc),
         decided_at: row.decided_at.map(utc),
         decision_reason: row.decision_reason,
+        revision: row.revision,
+        supersedes: row.supersedes.as_deref().map(db::stored_uuid).transpose()?,
         certificate,
     })
 }

@@ -262,6 +262,7 @@ fn revoked_event(
         action: "revoked".to_owned(),
         detail: Some(reason.to_owned()),
         occurred_at: now.naive_utc(),
+        sequence: 0,
     }
 }
 

@@ -4,8 +4,10 @@
 //! Both the HTTP handlers and the command line call these functions, so a rule holds the same
 //! way whichever door a request comes through.
 
+pub mod admin;
 pub mod applications;
 pub mod certificates;
+pub mod evidence;
 pub mod keys;
 pub mod transparency;
 pub mod users;

@@ -689,7 +689,11 @@ async fn deployment() -> (Server, Deployment) {
 
     let farms = server.get_json("/api/v1/farms", Some(&token)).await;
     let farm_id = farms["farms"][0]["id"].as_str().map(str::to_owned);
-    let farmer = TestUser { token, farm_id };
+    let farmer = TestUser {
+        id: String::new(),
+        token,
+        farm_id,
+    };
     let applications = submitted_applications(&server, &farmer, APPLICATIONS).await;
     let port = server.port();
     let deployment = Deployment {
@@ -774,5 +778,130 @@ async fn a_server_killed_during_concurrent_approvals_keeps_every_acknowledged_ce
     }
     for served in &record.checkpoints {
         assert_consistent(&server, served, &last.checkpoint).await;
+    }
+}
+
+/// Longest wait for the server to exit after SIGTERM: far beyond its shutdown timeout, so that
+/// only a server that never exits fails.
+const EXIT_TIMEOUT: Duration = Duration::from_secs(90);
+
+/// Waits for the child to exit by itself; returns its status.
+async fn wait_for_exit(child: &mut Child) -> std::process::ExitStatus {
+    let deadline = Instant::now() + EXIT_TIMEOUT;
+    loop {
+        if let Some(status) = child.try_wait().expect("child status") {
+            return status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "zerolabel serve did not exit within {EXIT_TIMEOUT:?} of SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sigterm_lets_in_flight_approvals_finish_and_the_process_exit_by_itself() {
+    let (mut server, deployment) = deployment().await;
+    let ids = deployment.applications.clone();
+    let run = Arc::new(ApprovalRun {
+        address: server.address.clone(),
+        token: deployment.auditor.clone(),
+        client: server.client.clone(),
+        queue: Mutex::new(ids.clone()),
+        stop: AtomicBool::new(false),
+        acknowledged: AtomicUsize::new(0),
+        answered_or_lost: AtomicUsize::new(0),
+    });
+    let mut workers = JoinSet::new();
+    for _ in 0..CONCURRENT_APPROVALS {
+        workers.spawn(Arc::clone(&run).work());
+    }
+
+    wait_for_acknowledgements(&run, 2, ids.len()).await;
+    let pid = server.child.id().to_string();
+    let sent = Command::new("kill").args(["-TERM", &pid]).status();
+    assert!(sent.expect("kill runs").success(), "SIGTERM sent");
+    let exit = wait_for_exit(&mut server.child).await;
+    assert!(
+        exit.success(),
+        "zerolabel serve exited with {exit} after SIGTERM"
+    );
+    run.stop.store(true, Ordering::SeqCst);
+    let outcomes = collect_outcomes(workers).await;
+    let before = summarise(outcomes, 0, String::new());
+    drop(server);
+
+    let restarted = deployment.restart(1).await;
+    let listed = restarted
+        .get_json("/api/v1/applications", Some(&deployment.auditor))
+        .await;
+    let (certificates, _still_submitted) = sort_applications(&listed, &ids);
+    assert!(before.acknowledged.len() >= 2);
+    for (application, (certificate_id, _)) in &before.acknowledged {
+        assert_eq!(
+            certificates.get(application),
+            Some(certificate_id),
+            "acknowledged approval of {application} lost"
+        );
+    }
+}
+
+#[tokio::test]
+async fn tokens_and_evidence_contents_never_reach_the_log() {
+    let folder = TempDir::new().expect("temp folder");
+    let database = TestDatabase::create(folder.path(), "zerolabel.sqlite3");
+    let token = add_user(
+        folder.path(),
+        &database.url,
+        "Wang",
+        "farmer",
+        Some("Chestnut Orchard"),
+    );
+    let server = Server::start(folder.path(), &database.url, "127.0.0.1:0", "secrets.log").await;
+    let farms = server.get_json("/api/v1/farms", Some(&token)).await;
+    let farmer = TestUser {
+        id: String::new(),
+        token: token.clone(),
+        farm_id: farms["farms"][0]["id"].as_str().map(str::to_owned),
+    };
+    let id = submitted_applications(&server, &farmer, 1).await.remove(0);
+    let wrong_token = "zl_0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    assert_eq!(
+        server
+            .get("/api/v1/farms", Some(wrong_token))
+            .await
+            .status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let secret_content = b"%PDF-1.7 invoice-content-that-must-not-be-logged";
+    let upload = server
+        .client
+        .post(format!(
+            "{}/api/v1/applications/{id}/evidence?kind=invoice&name=a.pdf",
+            server.address
+        ))
+        .bearer_auth(&token)
+        .header("Content-Type", "application/pdf")
+        .body(secret_content.to_vec())
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(
+        upload.status(),
+        StatusCode::CONFLICT,
+        "a submitted application"
+    );
+    drop(server);
+
+    let log = std::fs::read_to_string(folder.path().join("secrets.log")).expect("log");
+    assert!(log.contains("/api/v1/farms"), "requests are logged: {log}");
+    for secret in [
+        token.as_str(),
+        &token[3..],
+        wrong_token,
+        "invoice-content-that-must",
+    ] {
+        assert!(!log.contains(secret), "`{secret}` appears in the log");
     }
 }

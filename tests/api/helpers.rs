@@ -31,6 +31,8 @@ pub struct TestApp {
 
 /// A user created through the library, with the token it signs in with.
 pub struct TestUser {
+    /// User id.
+    pub id: String,
     /// Bearer token.
     pub token: String,
     /// The farm of a farmer.
@@ -39,10 +41,16 @@ pub struct TestUser {
 
 /// Starts the real server on port 0, over a fresh database of the backend under test.
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts the real server on port 0 with settings changed by `configure`.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     let folder = tempfile::tempdir().expect("temp folder");
     let database = TestDatabase::create(folder.path(), "zerolabel.sqlite3");
     let mut settings = Settings::in_folder(folder.path(), "127.0.0.1:0");
     settings.database_url = database.url.clone();
+    configure(&mut settings);
     let application = Application::build(&settings).expect("application builds");
     let address = format!("http://127.0.0.1:{}", application.port());
     let state = application.state().clone();
@@ -74,6 +82,7 @@ impl TestApp {
         let created =
             create_user(&mut conn, name, role, spec.as_ref(), now_seconds()).expect("user");
         TestUser {
+            id: created.actor.id.to_string(),
             token: created.token,
             farm_id: created.farm_id.map(|id| id.to_string()),
         }
@@ -107,6 +116,43 @@ impl TestApp {
             .send()
             .await
             .expect("request sent")
+    }
+
+    /// `PATCH {path}` with a JSON body and a token.
+    pub async fn patch_json(&self, path: &str, body: &Value, token: &str) -> Response {
+        self.client
+            .patch(format!("{}{path}", self.address))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request sent")
+    }
+
+    /// `GET /api/v1/applications/{id}/history`.
+    pub async fn history(&self, id: &str, token: &str) -> Response {
+        self.get(&format!("/api/v1/applications/{id}/history"), Some(token))
+            .await
+    }
+
+    /// Any method on `path` with an optional token and an optional JSON body.
+    pub async fn send(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> Response {
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.address));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(body) = body {
+            request = request.json(body);
+        }
+        request.send().await.expect("request sent")
     }
 
     /// `GET {path}` with optional token.

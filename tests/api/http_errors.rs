@@ -144,3 +144,102 @@ async fn a_qr_size_that_is_not_a_whole_number_in_range_names_px() {
         .await;
     assert_eq!(fine.status(), StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_method_a_resource_does_not_serve_is_405_with_allow_naming_those_it_does() {
+    let app = spawn_app().await;
+    let cases = [
+        ("DELETE", "/api/v1/footprints/calculate", "POST"),
+        ("PUT", "/api/v1/applications", "GET, HEAD, POST"),
+        (
+            "DELETE",
+            "/api/v1/applications/7d0f4a9e-3c1b-4e55-9b61-0f3a2c7e9d10",
+            "GET, HEAD, PATCH",
+        ),
+        ("GET", "/api/v1/applications/x/submit", "POST"),
+        ("POST", "/api/v1/applications/x/history", "GET, HEAD"),
+        ("POST", "/.well-known/did.json", "GET, HEAD"),
+        ("PUT", "/calculator", "GET, HEAD, POST"),
+        ("GET", "/api/v1/verify", "POST"),
+    ];
+    for (method, path, allow) in cases {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let response = app
+            .client
+            .request(method.clone(), format!("{}{path}", app.address))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(
+            response
+                .headers()
+                .get("allow")
+                .map(|v| v.to_str().expect("ascii")),
+            Some(allow),
+            "{method} {path}"
+        );
+        assert_problem(response, StatusCode::METHOD_NOT_ALLOWED).await;
+    }
+}
+
+#[tokio::test]
+async fn a_body_over_the_documented_limit_is_413_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    let (farmer, _) = app.farmer_and_auditor();
+    let mut body = chestnut_application(&farmer);
+    body["product"]["name"] = json!("x".repeat(zerolabel::http::MAX_JSON_BODY_BYTES));
+
+    let calculator = app
+        .post_json("/api/v1/footprints/calculate", &body["activity"], None)
+        .await;
+    assert_eq!(calculator.status(), StatusCode::OK);
+    let padded = json!({"crop": "x".repeat(zerolabel::http::MAX_JSON_BODY_BYTES)});
+    let too_big = app.calculate(&padded).await;
+    assert_problem(too_big, StatusCode::PAYLOAD_TOO_LARGE).await;
+    let too_big = app
+        .post_json("/api/v1/applications", &body, Some(&farmer.token))
+        .await;
+    assert_problem(too_big, StatusCode::PAYLOAD_TOO_LARGE).await;
+
+    let listed: serde_json::Value = app
+        .get("/api/v1/applications", Some(&farmer.token))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(listed["applications"], json!([]));
+}
+
+#[tokio::test]
+async fn a_farmer_who_mistypes_a_field_sends_a_number_as_text_and_forgets_the_area_is_told_each_fix()
+ {
+    let app = spawn_app().await;
+    let (farmer, _) = app.farmer_and_auditor();
+    let mut body = chestnut_application(&farmer);
+    let activity = body["activity"].as_object_mut().expect("activity");
+    activity.remove("area_ha");
+    activity.insert("yield_kg".into(), json!("3600"));
+    activity.insert("deisel_l".into(), json!(60));
+    body["prodcut"] = body["product"].take();
+    body.as_object_mut().expect("body").remove("product");
+
+    let refused = app
+        .post_json("/api/v1/applications", &body, Some(&farmer.token))
+        .await;
+    let problem = assert_problem(refused, StatusCode::UNPROCESSABLE_ENTITY).await;
+    let message_of = |field: &str| -> String {
+        problem["errors"]
+            .as_array()
+            .expect("errors")
+            .iter()
+            .find(|error| error["field"] == field)
+            .unwrap_or_else(|| panic!("no error for {field}: {problem}"))["message"]
+            .as_str()
+            .expect("message")
+            .to_owned()
+    };
+    assert!(message_of("prodcut").contains("Did you mean `product`?"));
+    assert!(message_of("activity.deisel_l").contains("Did you mean `diesel_l`?"));
+    assert!(message_of("activity.yield_kg").contains("without quotes: 3600"));
+    assert!(message_of("activity.area_ha").contains("required"));
+}

@@ -194,6 +194,7 @@ fn accounts(database: &TestDatabase) -> (crate::helpers::TestUser, String) {
     let auditor =
         create_user(&mut conn, "Chen Jing", Role::Auditor, None, now_seconds()).expect("auditor");
     let farmer = crate::helpers::TestUser {
+        id: farmer.actor.id.to_string(),
         token: farmer.token,
         farm_id: farmer.farm_id.map(|id| id.to_string()),
     };

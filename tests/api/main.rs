@@ -4,10 +4,15 @@
 mod database;
 mod helpers;
 
+mod admin;
+mod application_lifecycle;
 mod applications;
+mod authorisation;
 mod browser;
 mod cli;
+mod concurrency;
 mod crash;
+mod evidence;
 mod footprint_cases;
 mod http_errors;
 mod instances;
@@ -17,6 +22,8 @@ mod methodology;
 mod openapi;
 mod operations;
 mod presentation;
+mod protection;
+mod random_bodies;
 mod trust;
 mod walking_skeleton;
 mod workflow_rules;

@@ -186,6 +186,7 @@ fn linked_auditor(app: &TestApp, farm_id: &str) -> TestUser {
         .expect("auditor without a farm");
     farms::add_member(&mut conn, farm_id, &created.actor.id.to_string()).expect("membership");
     TestUser {
+        id: created.actor.id.to_string(),
         token: created.token,
         farm_id: None,
     }
