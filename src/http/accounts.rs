@@ -54,6 +54,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     );
 }
 
+/// A farmer's own farms; all farms for auditors and admins.
+#[utoipa::path(
+    get,
+    operation_id = "accounts_list_farms",
+    path = "/api/v1/farms",
+    tag = "accounts",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The farms", content_type = "application/json", body = Object),
+        (status = 401, response = super::openapi::Unauthorized),
+    )
+)]
 async fn list_farms(
     state: web::Data<AppState>,
     SignedIn(actor): SignedIn,
@@ -65,6 +77,24 @@ async fn list_farms(
 }
 
 /// `POST /farms` (admin): `{name, village?, region?}`.
+#[utoipa::path(
+    post,
+    operation_id = "accounts_add_farm",
+    path = "/api/v1/farms",
+    tag = "accounts",
+    request_body(content = Object, content_type = "application/json", description = "{name, village?, region?}"),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The farm", content_type = "application/json", body = Object),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 409, response = super::openapi::Conflict),
+        (status = 413, response = super::openapi::PayloadTooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 422, response = super::openapi::UnprocessableEntity),
+    )
+)]
 async fn add_farm(
     state: web::Data<AppState>,
     SignedIn(actor): SignedIn,
@@ -94,6 +124,27 @@ async fn add_farm(
 }
 
 /// `POST /farms/{id}/members` (admin): `{user_id}` of a farmer.
+#[utoipa::path(
+    post,
+    operation_id = "accounts_add_member",
+    path = "/api/v1/farms/{id}/members",
+    tag = "accounts",
+    params(
+        ("id" = String, Path, description = "Farm id (UUID)"),
+    ),
+    request_body(content = Object, content_type = "application/json", description = "{user_id}"),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The membership", content_type = "application/json", body = Object),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 413, response = super::openapi::PayloadTooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 422, response = super::openapi::UnprocessableEntity),
+    )
+)]
 async fn add_member(
     state: web::Data<AppState>,
     SignedIn(actor): SignedIn,
@@ -115,6 +166,19 @@ async fn add_member(
     Ok(HttpResponse::Ok().json(user))
 }
 
+/// Every account (admin).
+#[utoipa::path(
+    get,
+    operation_id = "accounts_list_users",
+    path = "/api/v1/users",
+    tag = "accounts",
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The users", content_type = "application/json", body = Object),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+    )
+)]
 async fn list_users(
     state: web::Data<AppState>,
     SignedIn(actor): SignedIn,
@@ -126,6 +190,24 @@ async fn list_users(
 }
 
 /// `POST /users` (admin): `{name, role, farm_id?}`; answers with the first token, shown once.
+#[utoipa::path(
+    post,
+    operation_id = "accounts_add_user",
+    path = "/api/v1/users",
+    tag = "accounts",
+    request_body(content = Object, content_type = "application/json", description = "{name, role, farm_id?}"),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The user and its token", content_type = "application/json", body = Object),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 413, response = super::openapi::PayloadTooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 422, response = super::openapi::UnprocessableEntity),
+    )
+)]
 async fn add_user(
     state: web::Data<AppState>,
     SignedIn(actor): SignedIn,
@@ -163,6 +245,27 @@ async fn add_user(
 }
 
 /// `POST /users/{id}/tokens` (admin): `{expires_at?}`, an RFC 3339 time in the future.
+#[utoipa::path(
+    post,
+    operation_id = "accounts_issue_token",
+    path = "/api/v1/users/{id}/tokens",
+    tag = "accounts",
+    params(
+        ("id" = String, Path, description = "User id (UUID)"),
+    ),
+    request_body(content = Object, content_type = "application/json", description = "Optional {expires_at}"),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The token, shown once", content_type = "application/json", body = Object),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 413, response = super::openapi::PayloadTooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 422, response = super::openapi::UnprocessableEntity),
+    )
+)]
 async fn issue_token(
     state: web::Data<AppState>,
     SignedIn(actor): SignedIn,
@@ -198,6 +301,22 @@ struct TokenQuery {
 }
 
 /// `GET /tokens[?user_id=]` (admin): tokens by prefix, never the secret.
+#[utoipa::path(
+    get,
+    operation_id = "accounts_list_tokens",
+    path = "/api/v1/tokens",
+    tag = "accounts",
+    params(
+        ("user_id" = Option<String>, Query, description = "Only this user's tokens"),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The tokens", content_type = "application/json", body = Object),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+    )
+)]
 async fn list_tokens(
     state: web::Data<AppState>,
     SignedIn(actor): SignedIn,
@@ -218,6 +337,25 @@ async fn list_tokens(
     Ok(HttpResponse::Ok().json(json!({ "tokens": tokens })))
 }
 
+/// Revokes a token (admin).
+#[utoipa::path(
+    post,
+    operation_id = "accounts_revoke_token",
+    path = "/api/v1/tokens/{id}/revoke",
+    tag = "accounts",
+    params(
+        ("id" = String, Path, description = "Token id (UUID)"),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The revoked token", content_type = "application/json", body = Object),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 409, response = super::openapi::Conflict),
+    )
+)]
 async fn revoke_token(
     state: web::Data<AppState>,
     SignedIn(actor): SignedIn,

@@ -60,6 +60,24 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     );
 }
 
+/// Creates a draft application for one of the farmer's farms; the footprint is computed at once.
+#[utoipa::path(
+    post,
+    operation_id = "applications_create",
+    path = "/api/v1/applications",
+    tag = "applications",
+    request_body(content = Object, content_type = "application/json", description = "{farm_id, product: {name, crop, gtin?, lot?}, harvest: {start, end}, activity: methodology request}"),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The draft with its footprint", content_type = "application/json", body = Object),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 413, response = super::openapi::PayloadTooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 422, response = super::openapi::UnprocessableEntity),
+    )
+)]
 async fn create(
     state: web::Data<AppState>,
     SignedIn(actor): SignedIn,
@@ -82,6 +100,22 @@ struct ListQuery {
     status: Option<String>,
 }
 
+/// Applications the account may see: a farmer's own farms; auditors and admins the submitted and decided ones.
+#[utoipa::path(
+    get,
+    operation_id = "applications_list",
+    path = "/api/v1/applications",
+    tag = "applications",
+    params(
+        ("status" = Option<String>, Query, description = "draft, submitted, approved or rejected"),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The applications", content_type = "application/json", body = Object),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+    )
+)]
 async fn list(
     state: web::Data<AppState>,
     SignedIn(actor): SignedIn,
@@ -110,6 +144,23 @@ async fn list(
     Ok(HttpResponse::Ok().json(serde_json::json!({ "applications": views })))
 }
 
+/// One application.
+#[utoipa::path(
+    get,
+    operation_id = "applications_show",
+    path = "/api/v1/applications/{id}",
+    tag = "applications",
+    params(
+        ("id" = String, Path, description = "Application id (UUID)"),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The application", content_type = "application/json", body = Object),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 404, response = super::openapi::NotFound),
+    )
+)]
 async fn show(
     state: web::Data<AppState>,
     SignedIn(actor): SignedIn,
@@ -122,6 +173,24 @@ async fn show(
     Ok(HttpResponse::Ok().json(with_urls(view, state.base_url())))
 }
 
+/// The append-only audit trail of an application: who, when, what, why.
+#[utoipa::path(
+    get,
+    operation_id = "applications_history",
+    path = "/api/v1/applications/{id}/history",
+    tag = "applications",
+    params(
+        ("id" = String, Path, description = "Application id (UUID)"),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The transitions in order", content_type = "application/json", body = Object),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+    )
+)]
 async fn history(
     state: web::Data<AppState>,
     SignedIn(actor): SignedIn,
@@ -135,6 +204,28 @@ async fn history(
 }
 
 /// `PATCH /api/v1/applications/{id}`: a JSON merge patch of a draft's body.
+#[utoipa::path(
+    patch,
+    operation_id = "applications_update",
+    path = "/api/v1/applications/{id}",
+    tag = "applications",
+    params(
+        ("id" = String, Path, description = "Application id (UUID)"),
+    ),
+    request_body(content = Object, content_type = "application/json", description = "Any of farm_id, product, harvest, activity"),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The edited draft", content_type = "application/json", body = Object),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 409, response = super::openapi::Conflict),
+        (status = 413, response = super::openapi::PayloadTooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 422, response = super::openapi::UnprocessableEntity),
+    )
+)]
 async fn update(
     state: web::Data<AppState>,
     SignedIn(actor): SignedIn,
@@ -153,6 +244,24 @@ async fn update(
 
 /// `POST /api/v1/applications/{id}/revise`: a new draft revision of a rejected application,
 /// optionally with a merge patch of corrections as the body.
+#[utoipa::path(
+    post,
+    operation_id = "applications_revise",
+    path = "/api/v1/applications/{id}/revise",
+    tag = "applications",
+    params(
+        ("id" = String, Path, description = "Application id (UUID)"),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The new draft", content_type = "application/json", body = Object),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 409, response = super::openapi::Conflict),
+    )
+)]
 async fn revise(
     state: web::Data<AppState>,
     SignedIn(actor): SignedIn,
@@ -178,6 +287,25 @@ async fn revise(
         .json(view))
 }
 
+/// Submits a draft for audit (farmer).
+#[utoipa::path(
+    post,
+    operation_id = "applications_submit",
+    path = "/api/v1/applications/{id}/submit",
+    tag = "applications",
+    params(
+        ("id" = String, Path, description = "Application id (UUID)"),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The submitted application", content_type = "application/json", body = Object),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 409, response = super::openapi::Conflict),
+    )
+)]
 async fn submit(
     state: web::Data<AppState>,
     SignedIn(actor): SignedIn,
@@ -190,6 +318,30 @@ async fn submit(
     Ok(HttpResponse::Ok().json(view))
 }
 
+/// Approves a submitted application (auditor) and issues its signed certificate in the same transaction.
+#[utoipa::path(
+    post,
+    operation_id = "applications_approve",
+    path = "/api/v1/applications/{id}/approve",
+    tag = "applications",
+    params(
+        ("id" = String, Path, description = "Application id (UUID)"),
+    ),
+    request_body(content = Object, content_type = "application/json", description = "Optional {valid_from, valid_until, note}; default validity 365 days, at most 366"),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The approved application with its certificate", content_type = "application/json", body = Object),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 409, response = super::openapi::Conflict),
+        (status = 413, response = super::openapi::PayloadTooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 422, response = super::openapi::UnprocessableEntity),
+        (status = 503, response = super::openapi::ServiceUnavailable),
+    )
+)]
 async fn approve(
     state: web::Data<AppState>,
     SignedIn(actor): SignedIn,
@@ -209,6 +361,29 @@ async fn approve(
     Ok(HttpResponse::Ok().json(with_urls(view, state.base_url())))
 }
 
+/// Rejects a submitted application (auditor), with a reason.
+#[utoipa::path(
+    post,
+    operation_id = "applications_reject",
+    path = "/api/v1/applications/{id}/reject",
+    tag = "applications",
+    params(
+        ("id" = String, Path, description = "Application id (UUID)"),
+    ),
+    request_body(content = Object, content_type = "application/json", description = "{reason}"),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The rejected application", content_type = "application/json", body = Object),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 409, response = super::openapi::Conflict),
+        (status = 413, response = super::openapi::PayloadTooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 422, response = super::openapi::UnprocessableEntity),
+    )
+)]
 async fn reject(
     state: web::Data<AppState>,
     SignedIn(actor): SignedIn,

@@ -48,6 +48,21 @@ pub fn certificate_id(text: &str) -> Result<Uuid, ApiError> {
         })
 }
 
+/// The signed certificate (W3C VC 2.0, eddsa-jcs-2022), byte for byte as issued.
+#[utoipa::path(
+    get,
+    operation_id = "certificates_show",
+    path = "/api/v1/certificates/{id}",
+    tag = "certificates",
+    params(
+        ("id" = String, Path, description = "Certificate id: UUID or 26-character code"),
+    ),
+    responses(
+        (status = 200, description = "The certificate", content_type = "application/vc+json", body = Object),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 404, response = super::openapi::NotFound),
+    )
+)]
 async fn show(
     state: web::Data<AppState>,
     request: HttpRequest,
@@ -66,6 +81,29 @@ async fn show(
     ))
 }
 
+/// Revokes a certificate (auditor), with a reason; its status list bit flips and the log records it.
+#[utoipa::path(
+    post,
+    operation_id = "certificates_revoke",
+    path = "/api/v1/certificates/{id}/revoke",
+    tag = "certificates",
+    params(
+        ("id" = String, Path, description = "Certificate id: UUID or 26-character code"),
+    ),
+    request_body(content = Object, content_type = "application/json", description = "{reason}"),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The revocation", content_type = "application/json", body = Object),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 409, response = super::openapi::Conflict),
+        (status = 413, response = super::openapi::PayloadTooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 422, response = super::openapi::UnprocessableEntity),
+    )
+)]
 async fn revoke(
     state: web::Data<AppState>,
     SignedIn(actor): SignedIn,
@@ -83,6 +121,21 @@ async fn revoke(
     Ok(HttpResponse::Ok().json(revocation))
 }
 
+/// Verifies a certificate document sent in the body against what this issuer issued.
+#[utoipa::path(
+    post,
+    operation_id = "certificates_verify_document",
+    path = "/api/v1/verify",
+    tag = "verification",
+    request_body(content = Object, content_type = "application/json", description = "A certificate document"),
+    responses(
+        (status = 200, description = "The verification result", content_type = "application/json", body = Object),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 413, response = super::openapi::PayloadTooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 422, response = super::openapi::UnprocessableEntity),
+    )
+)]
 async fn verify_document(
     state: web::Data<AppState>,
     request: HttpRequest,

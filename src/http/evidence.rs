@@ -36,6 +36,31 @@ struct UploadQuery {
     name: Option<String>,
 }
 
+/// Attaches a file (PDF or image, at most 5 MiB) to a draft (farmer); stored with its SHA-256.
+#[utoipa::path(
+    post,
+    operation_id = "evidence_upload",
+    path = "/api/v1/applications/{id}/evidence",
+    tag = "applications",
+    params(
+        ("id" = String, Path, description = "Application id (UUID)"),
+        ("kind" = Option<String>, Query, description = "invoice, meter_reading, soil_lab_report or other"),
+        ("name" = Option<String>, Query, description = "The file name"),
+    ),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "The file: application/pdf, image/png, image/jpeg or image/webp"),
+    security(("bearer" = [])),
+    responses(
+        (status = 201, description = "The stored file's record", content_type = "application/json", body = Object),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 403, response = super::openapi::Forbidden),
+        (status = 404, response = super::openapi::NotFound),
+        (status = 409, response = super::openapi::Conflict),
+        (status = 413, response = super::openapi::PayloadTooLarge),
+        (status = 415, response = super::openapi::UnsupportedMediaType),
+        (status = 422, response = super::openapi::UnprocessableEntity),
+    )
+)]
 async fn upload(
     state: web::Data<AppState>,
     SignedIn(actor): SignedIn,
@@ -78,6 +103,23 @@ fn media_type_of(request: &HttpRequest) -> Result<String, ApiError> {
     Err(ApiError::UnsupportedMediaType(accepted.join(", ")))
 }
 
+/// The files attached to an application.
+#[utoipa::path(
+    get,
+    operation_id = "evidence_list",
+    path = "/api/v1/applications/{id}/evidence",
+    tag = "applications",
+    params(
+        ("id" = String, Path, description = "Application id (UUID)"),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The files", content_type = "application/json", body = Object),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 404, response = super::openapi::NotFound),
+    )
+)]
 async fn list(
     state: web::Data<AppState>,
     SignedIn(actor): SignedIn,
@@ -90,6 +132,24 @@ async fn list(
     Ok(HttpResponse::Ok().json(serde_json::json!({ "evidence": files })))
 }
 
+/// One attached file's bytes.
+#[utoipa::path(
+    get,
+    operation_id = "evidence_download",
+    path = "/api/v1/applications/{id}/evidence/{evidence_id}",
+    tag = "applications",
+    params(
+        ("id" = String, Path, description = "Application id (UUID)"),
+        ("evidence_id" = String, Path, description = "Evidence id (UUID)"),
+    ),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The file", content_type = "application/octet-stream", body = Object),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 401, response = super::openapi::Unauthorized),
+        (status = 404, response = super::openapi::NotFound),
+    )
+)]
 async fn download(
     state: web::Data<AppState>,
     SignedIn(actor): SignedIn,

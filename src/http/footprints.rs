@@ -19,6 +19,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 /// Computes a footprint under the published method; nothing is stored.
 #[utoipa::path(
     post,
+    operation_id = "footprints_calculate",
     path = "/api/v1/footprints/calculate",
     tag = "footprints",
     request_body(

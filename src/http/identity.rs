@@ -20,7 +20,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// The issuer's did:web document: every signing key with its window, and the log's note key.
-#[utoipa::path(get, path = "/.well-known/did.json", tag = "trust",
+#[utoipa::path(get,
+    operation_id = "identity_did_document", path = "/.well-known/did.json", tag = "trust",
     responses(
         (status = 200, description = "The DID document", content_type = "application/did+json", body = Object),
     ))]

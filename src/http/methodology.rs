@@ -29,7 +29,8 @@ pub fn api_routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// The method as data: factors with value, unit, source and status, crops, tier rules, ids.
-#[utoipa::path(get, path = "/api/v1/methodology", tag = "footprints",
+#[utoipa::path(get,
+    operation_id = "methodology_document", path = "/api/v1/methodology", tag = "footprints",
     responses((status = 200, description = "The methodology document", body = Object)))]
 async fn document() -> HttpResponse {
     HttpResponse::Ok().json(footprint::methodology())

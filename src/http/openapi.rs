@@ -5,7 +5,11 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, middleware, web};
 use serde::Serialize;
+use utoipa::openapi::path::{
+    HttpMethod, Operation, OperationBuilder, ParameterBuilder, ParameterIn,
+};
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Content, Object, Ref, Required, ResponseBuilder, ResponsesBuilder, Type};
 use utoipa::{Modify, OpenApi, ToResponse, ToSchema};
 use utoipa_swagger_ui::SwaggerUi;
 
@@ -126,6 +130,77 @@ impl Modify for BearerToken {
     }
 }
 
+/// Adds the drawings of a certificate (QR codes, labels, sheets) from the table the routes are
+/// made from, so that the document lists exactly the files that are served.
+struct Drawings;
+
+impl Modify for Drawings {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (file, what, media_type) in super::labels::DRAWINGS {
+            let path = format!("/api/v1/certificates/{{id}}/{file}");
+            let operation = drawing_operation(file, what, media_type);
+            openapi
+                .paths
+                .add_path_operation(path, vec![HttpMethod::Get], operation);
+        }
+    }
+}
+
+fn drawing_operation(file: &str, what: &str, media_type: &str) -> Operation {
+    let served = ResponseBuilder::new()
+        .description(format!("{what} ({media_type}); immutable, with an ETag"))
+        .content(media_type, Content::new(Some(Object::new())))
+        .build();
+    let mut parameters = vec![
+        ParameterBuilder::new()
+            .name("id")
+            .parameter_in(ParameterIn::Path)
+            .required(Required::True)
+            .description(Some("Certificate id: UUID or 26-character code"))
+            .schema(Some(Object::with_type(Type::String)))
+            .build(),
+        query_parameter(
+            "link",
+            "short (default) or gs1: the URL the QR code carries",
+        ),
+    ];
+    match file {
+        "qr.png" => parameters.push(query_parameter("px", "Pixels per module, 1 to 40")),
+        "labels.pdf" => parameters.push(query_parameter("count", "Labels on the sheet")),
+        _ => {}
+    }
+    OperationBuilder::new()
+        .tag("certificates")
+        .summary(Some(what))
+        .operation_id(Some(format!("drawing_{}", file.replace('.', "_"))))
+        .parameters(Some(parameters))
+        .responses(
+            ResponsesBuilder::new()
+                .response("200", served)
+                .response(
+                    "304",
+                    ResponseBuilder::new()
+                        .description("Not modified (If-None-Match)")
+                        .build(),
+                )
+                .response("400", Ref::from_response_name("BadRequest"))
+                .response("404", Ref::from_response_name("NotFound"))
+                .response("503", Ref::from_response_name("ServiceUnavailable"))
+                .build(),
+        )
+        .build()
+}
+
+fn query_parameter(name: &str, description: &str) -> utoipa::openapi::path::Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Query)
+        .required(Required::False)
+        .description(Some(description))
+        .schema(Some(Object::with_type(Type::String)))
+        .build()
+}
+
 /// The whole document.
 #[derive(OpenApi)]
 #[openapi(
@@ -148,6 +223,30 @@ impl Modify for BearerToken {
         super::operations::healthz,
         super::operations::readyz,
         super::operations::metrics,
+        super::applications::create,
+        super::applications::list,
+        super::applications::show,
+        super::applications::update,
+        super::applications::history,
+        super::applications::revise,
+        super::applications::submit,
+        super::applications::approve,
+        super::applications::reject,
+        super::accounts::list_farms,
+        super::accounts::add_farm,
+        super::accounts::add_member,
+        super::accounts::list_users,
+        super::accounts::add_user,
+        super::accounts::issue_token,
+        super::accounts::list_tokens,
+        super::accounts::revoke_token,
+        super::evidence::upload,
+        super::evidence::list,
+        super::evidence::download,
+        super::certificates::show,
+        super::certificates::revoke,
+        super::certificates::verify_document,
+        super::verification::verify,
     ),
     components(
         schemas(Problem, FieldProblem),
@@ -163,7 +262,7 @@ impl Modify for BearerToken {
             ServiceUnavailable
         )
     ),
-    modifiers(&BearerToken)
+    modifiers(&BearerToken, &Drawings)
 )]
 pub struct ApiDoc;
 

@@ -22,7 +22,8 @@ fn read_only(path: &str) -> actix_web::Resource {
 
 /// Alive: the process answers. Says nothing of the database, so that a database outage does
 /// not make an orchestrator restart every instance.
-#[utoipa::path(get, path = "/healthz", tag = "operations",
+#[utoipa::path(get,
+    operation_id = "operations_healthz", path = "/healthz", tag = "operations",
     responses((status = 200, description = "Alive", body = Object)))]
 async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(json!({ "status": "ok" }))
@@ -30,7 +31,8 @@ async fn healthz() -> HttpResponse {
 
 /// Ready to serve: the database answers a query and the active signing key named there is
 /// loaded from the keys folder. 503 otherwise, so a load balancer sends traffic elsewhere.
-#[utoipa::path(get, path = "/readyz", tag = "operations",
+#[utoipa::path(get,
+    operation_id = "operations_readyz", path = "/readyz", tag = "operations",
     responses(
         (status = 200, description = "Ready: database and signing key", body = Object),
         (status = 503, response = super::openapi::ServiceUnavailable),
@@ -49,7 +51,8 @@ async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
 }
 
 /// Prometheus text format: requests and latencies by route pattern, and domain counters.
-#[utoipa::path(get, path = "/metrics", tag = "operations",
+#[utoipa::path(get,
+    operation_id = "operations_metrics", path = "/metrics", tag = "operations",
     responses((status = 200, description = "Prometheus text format", content_type = "text/plain", body = String)))]
 async fn metrics() -> HttpResponse {
     HttpResponse::Ok()

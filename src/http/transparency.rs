@@ -51,7 +51,8 @@ fn short_lived() -> CacheControl {
 }
 
 /// The signed W3C Bitstring Status List credential (131 072 entries, GZIP) certificates name.
-#[utoipa::path(get, path = "/status/{list}", tag = "trust",
+#[utoipa::path(get,
+    operation_id = "transparency_status_list", path = "/status/{list}", tag = "trust",
     params(("list" = String, Path, description = "The list number: 1, 2, ...")),
     responses(
         (status = 200, description = "The status list credential", content_type = "application/vc+json", body = Object),
@@ -82,7 +83,8 @@ async fn status_list(
 }
 
 /// The transparency log's latest C2SP checkpoint, signed with the issuer key.
-#[utoipa::path(get, path = "/log/checkpoint", tag = "trust",
+#[utoipa::path(get,
+    operation_id = "transparency_checkpoint", path = "/log/checkpoint", tag = "trust",
     responses(
         (status = 200, description = "A signed note: origin, tree size, base64 root, signatures", content_type = "text/plain", body = String),
         (status = 503, response = super::openapi::ServiceUnavailable),
@@ -108,7 +110,8 @@ struct InclusionQuery {
 }
 
 /// RFC 6962 inclusion proof of one leaf in the tree of a given size.
-#[utoipa::path(get, path = "/log/proof/inclusion", tag = "trust",
+#[utoipa::path(get,
+    operation_id = "transparency_inclusion", path = "/log/proof/inclusion", tag = "trust",
     params(
         ("leaf_index" = u64, Query, description = "The leaf, from 0"),
         ("tree_size" = u64, Query, description = "A tree size the log has reached"),
@@ -136,7 +139,8 @@ struct ConsistencyQuery {
 }
 
 /// RFC 6962 consistency proof between two tree sizes.
-#[utoipa::path(get, path = "/log/proof/consistency", tag = "trust",
+#[utoipa::path(get,
+    operation_id = "transparency_consistency", path = "/log/proof/consistency", tag = "trust",
     params(
         ("from" = u64, Query, description = "The older tree size"),
         ("to" = u64, Query, description = "The newer tree size"),
@@ -164,7 +168,8 @@ struct EntriesQuery {
 }
 
 /// The log's leaves in order: issuance, revocation and key changes.
-#[utoipa::path(get, path = "/log/entries", tag = "trust",
+#[utoipa::path(get,
+    operation_id = "transparency_entries", path = "/log/entries", tag = "trust",
     params(
         ("start" = Option<u64>, Query, description = "First leaf index (default 0)"),
         ("limit" = Option<u64>, Query, description = "Leaves per page (default 100)"),

@@ -82,6 +82,21 @@ struct Claim {
     certificate_url: String,
 }
 
+/// What a scan shows: the buyer page (HTML), or the verification result with Accept: application/json.
+#[utoipa::path(
+    get,
+    operation_id = "verification_verify",
+    path = "/v/{code}",
+    tag = "verification",
+    params(
+        ("code" = String, Path, description = "The certificate's 26-character code"),
+    ),
+    responses(
+        (status = 200, description = "The verification result (JSON) or buyer page (HTML)", content_type = "application/json", body = Object),
+        (status = 400, response = super::openapi::BadRequest),
+        (status = 404, response = super::openapi::NotFound),
+    )
+)]
 async fn verify(
     state: web::Data<AppState>,
     request: HttpRequest,
