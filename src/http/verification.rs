@@ -131,6 +131,8 @@ async fn answer(
     match (outcome, wants_json) {
         (Ok(result), true) => Ok(HttpResponse::Ok()
             .insert_header(status_dependent())
+            .insert_header(varies())
+            .insert_header(varies())
             .json(result)),
         (Ok(result), false) => page(StatusCode::OK, buyer_page(lang, &result)),
         (Err(ApiError::NotFound(_)), true) => Ok(unknown_json(code)),
@@ -165,6 +167,12 @@ fn names_this_product(
     }
 }
 
+/// The answer depends on `Accept` (page or JSON) and `Accept-Language`, so a shared cache must
+/// keep one copy per value of each.
+fn varies() -> (header::HeaderName, &'static str) {
+    (header::VARY, "Accept, Accept-Language")
+}
+
 fn accepts_json(request: &HttpRequest) -> bool {
     request
         .headers()
@@ -176,6 +184,7 @@ fn accepts_json(request: &HttpRequest) -> bool {
 fn unknown_json(code: CertificateCode) -> HttpResponse {
     HttpResponse::NotFound()
         .insert_header(status_dependent())
+        .insert_header(varies())
         .json(json!({
             "status": VerificationStatus::Unknown,
             "reason": "no certificate with this code was issued here",
@@ -191,6 +200,7 @@ fn page(status: StatusCode, page: BuyerPage) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header(status_dependent())
+        .insert_header(varies())
         .body(html))
 }
 
