@@ -64,6 +64,8 @@ struct DrawingQuery {
     count: Option<String>,
 }
 
+// Limitation: a revoked or expired certificate's label is still drawn (a drawing never changes);
+// the scan shows its status, and the farmer's application shows the certificate's state.
 async fn drawing(
     state: web::Data<AppState>,
     kind: web::Data<Kind>,
