@@ -65,7 +65,7 @@ struct DrawingQuery {
 }
 
 // Limitation: a revoked or expired certificate's label is still drawn (a drawing never changes);
-// the scan shows its status, and the farmer's application shows the certificate's state.
+// only the scan shows its status.
 async fn drawing(
     state: web::Data<AppState>,
     kind: web::Data<Kind>,
