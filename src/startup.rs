@@ -56,6 +56,7 @@ impl Application {
         let server = run(listener, state.clone(), settings)?;
 
         tracing::info!(address = %bound, %public_base_url, "zerolabel is listening");
+        warm_up_label_fonts();
         Ok(Application {
             server,
             port: bound.port(),
@@ -77,6 +78,19 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// Loads the fonts printed labels need in the background, so the first label request does not
+/// wait for the font scan, and says at start when no Chinese font is installed.
+fn warm_up_label_fonts() {
+    std::thread::spawn(|| {
+        if !crate::label::render::fonts_available() {
+            tracing::warn!(
+                "no Chinese font found (install fonts-noto-cjk): label PNG and PDF requests will \
+                 answer 503 until one is installed and the service restarted"
+            );
+        }
+    });
 }
 
 /// Opens the pool and applies pending migrations.

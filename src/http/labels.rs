@@ -96,6 +96,8 @@ struct DrawingQuery {
     count: Option<String>,
 }
 
+// Limitation: a revoked or expired certificate's label is still drawn (a drawing never changes);
+// only the scan shows its status.
 async fn drawing(
     state: web::Data<AppState>,
     kind: web::Data<Kind>,

@@ -158,6 +158,8 @@ async fn answer(
     match (outcome, wants_json) {
         (Ok(result), true) => Ok(HttpResponse::Ok()
             .insert_header(status_dependent())
+            .insert_header(varies())
+            .insert_header(varies())
             .json(result)),
         (Ok(result), false) => page(StatusCode::OK, buyer_page(lang, &result)),
         (Err(ApiError::NotFound(_)), true) => Ok(unknown_json(code)),
@@ -201,6 +203,12 @@ fn names_this_product(
     }
 }
 
+/// The answer depends on `Accept` (page or JSON) and `Accept-Language`, so a shared cache must
+/// keep one copy per value of each.
+fn varies() -> (header::HeaderName, &'static str) {
+    (header::VARY, "Accept, Accept-Language")
+}
+
 fn accepts_json(request: &HttpRequest) -> bool {
     request
         .headers()
@@ -212,6 +220,7 @@ fn accepts_json(request: &HttpRequest) -> bool {
 fn unknown_json(code: CertificateCode) -> HttpResponse {
     HttpResponse::NotFound()
         .insert_header(status_dependent())
+        .insert_header(varies())
         .json(json!({
             "status": VerificationStatus::Unknown,
             "reason": "no certificate with this code was issued here",
@@ -227,6 +236,7 @@ fn page(status: StatusCode, page: BuyerPage) -> Result<HttpResponse, ApiError> {
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header(status_dependent())
+        .insert_header(varies())
         .body(html))
 }
 

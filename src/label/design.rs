@@ -278,6 +278,8 @@ fn text_element(line: &Line) -> String {
 
 /// The text and font size (mm) that fit `width_mm`: the preferred size when it fits, else
 /// smaller down to [`MIN_FONT_MM`], else that size with the end cut off.
+// Limitation: widths are estimated per character, not measured with the font, so a line may
+// end a little short of the column; very long names are cut on the label (never on the page).
 fn fit(text: &str, width_mm: f64, preferred_mm: f64) -> (String, f64) {
     let ems = estimated_ems(text);
     if ems * preferred_mm <= width_mm {

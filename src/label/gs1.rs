@@ -1,10 +1,6 @@
 //! GS1 Digital Link: `{base}/01/{gtin}/10/{lot}/21/{serial}`, the URL form packaging scanners
 //! read, for products with a GTIN. It resolves to the same buyer page as `/v/{code}`; the
 //! serial is the certificate's code.
-//!
-//! Limitation: GS1 caps a serial number (AI 21) at 20 characters and our code has 26, so a
-//! strict GS1 syntax checker refuses the link although our resolver and every QR reader accept
-//! it. A shorter serial would need a look-up by code prefix that the storage does not offer yet.
 
 use crate::application::is_valid_gtin14;
 use crate::certificate::CertificateCode;
@@ -27,6 +23,9 @@ pub enum Gs1Error {
 }
 
 /// The Digital Link URL of a certificate's product and lot.
+// Limitation: GS1 caps a serial number (AI 21) at 20 characters and our code has 26, so a
+// strict GS1 syntax checker refuses the link although our resolver and every QR reader accept
+// it. A shorter serial would need a look-up by code prefix that the storage does not offer yet.
 pub fn digital_link(
     public_base_url: &str,
     gtin: Option<&str>,

@@ -125,60 +125,97 @@ pub fn pdf(svg: &str) -> Result<Vec<u8>, LabelError> {
 /// draws a sheet holding a given number of labels; each distinct sheet is converted once and
 /// reused on every page that holds as many.
 pub fn sheet_pdf(count: usize, page_svg: impl Fn(usize) -> String) -> Result<Vec<u8>, LabelError> {
-    let per_page: Vec<usize> = (0..count.div_ceil(LABELS_PER_SHEET))
-        .map(|page| (count - page * LABELS_PER_SHEET).min(LABELS_PER_SHEET))
-        .collect();
-
-    let mut next_ref = 1;
-    let mut alloc = || {
-        let reference = Ref::new(next_ref);
-        next_ref += 1;
-        reference
-    };
-    let catalog = alloc();
-    let page_tree = alloc();
+    let per_page = labels_per_page(count);
+    let mut refs = Refs(0);
+    let (catalog, page_tree) = (refs.next(), refs.next());
     let mut pdf = Pdf::new();
+
     let mut drawings: HashMap<usize, Ref> = HashMap::new();
     for labels in &per_page {
-        if drawings.contains_key(labels) {
-            continue;
+        if !drawings.contains_key(labels) {
+            let drawing = embed(&mut pdf, &mut refs, &page_svg(*labels))?;
+            drawings.insert(*labels, drawing);
         }
-        let tree = parse(&page_svg(*labels))?;
-        let (chunk, root) = svg2pdf::to_chunk(&tree, svg2pdf::ConversionOptions::default())
-            .map_err(|e| LabelError::Pdf(e.to_string()))?;
-        let mut renumbered = HashMap::new();
-        let chunk = chunk.renumber(|old| *renumbered.entry(old).or_insert_with(&mut alloc));
-        let root = renumbered
-            .get(&root)
-            .copied()
-            .ok_or_else(|| LabelError::Pdf("the drawing has no root object".into()))?;
-        pdf.extend(&chunk);
-        drawings.insert(*labels, root);
     }
 
-    let width = A4_WIDTH_MM as f32 * POINTS_PER_MM;
-    let height = A4_HEIGHT_MM as f32 * POINTS_PER_MM;
     let mut pages = Vec::new();
     for labels in &per_page {
-        let (page, contents) = (alloc(), alloc());
-        let drawing = drawings[labels];
-        let mut content = Content::new();
-        content
-            .transform([width, 0.0, 0.0, height, 0.0, 0.0])
-            .x_object(Name(b"Sheet"));
-        pdf.stream(contents, &content.finish());
-        let mut writer = pdf.page(page);
-        writer
-            .media_box(Rect::new(0.0, 0.0, width, height))
-            .parent(page_tree)
-            .contents(contents);
-        writer.resources().x_objects().pair(Name(b"Sheet"), drawing);
-        writer.finish();
-        pages.push(page);
+        let drawing = drawings
+            .get(labels)
+            .copied()
+            .ok_or_else(|| LabelError::Pdf("a sheet was not drawn".into()))?;
+        pages.push(add_page(&mut pdf, &mut refs, page_tree, drawing));
     }
     pdf.pages(page_tree)
         .kids(pages.iter().copied())
         .count(i32::try_from(pages.len()).unwrap_or(i32::MAX));
     pdf.catalog(catalog).pages(page_tree);
     Ok(pdf.finish())
+}
+
+/// How many labels each page holds: full sheets first.
+fn labels_per_page(count: usize) -> Vec<usize> {
+    (0..count.div_ceil(LABELS_PER_SHEET))
+        .map(|page| (count - page * LABELS_PER_SHEET).min(LABELS_PER_SHEET))
+        .collect()
+}
+
+/// Hands out PDF object numbers.
+struct Refs(i32);
+
+impl Refs {
+    fn next(&mut self) -> Ref {
+        self.0 += 1;
+        Ref::new(self.0)
+    }
+}
+
+/// Converts an SVG page into a form XObject inside `pdf`; returns its object.
+fn embed(pdf: &mut Pdf, refs: &mut Refs, svg: &str) -> Result<Ref, LabelError> {
+    let tree = parse(svg)?;
+    let (chunk, root) = svg2pdf::to_chunk(&tree, svg2pdf::ConversionOptions::default())
+        .map_err(|e| LabelError::Pdf(e.to_string()))?;
+    let mut renumbered = HashMap::new();
+    let chunk = chunk.renumber(|old| *renumbered.entry(old).or_insert_with(|| refs.next()));
+    let root = renumbered
+        .get(&root)
+        .copied()
+        .ok_or_else(|| LabelError::Pdf("the drawing has no root object".into()))?;
+    pdf.extend(&chunk);
+    Ok(root)
+}
+
+/// Adds an A4 page showing `drawing` over the whole page; returns the page object.
+fn add_page(pdf: &mut Pdf, refs: &mut Refs, page_tree: Ref, drawing: Ref) -> Ref {
+    let width = A4_WIDTH_MM as f32 * POINTS_PER_MM;
+    let height = A4_HEIGHT_MM as f32 * POINTS_PER_MM;
+    let (page, contents) = (refs.next(), refs.next());
+
+    let mut content = Content::new();
+    content
+        .transform([width, 0.0, 0.0, height, 0.0, 0.0])
+        .x_object(Name(b"Sheet"));
+    pdf.stream(contents, &content.finish());
+
+    let mut writer = pdf.page(page);
+    writer
+        .media_box(Rect::new(0.0, 0.0, width, height))
+        .parent(page_tree)
+        .contents(contents);
+    writer.resources().x_objects().pair(Name(b"Sheet"), drawing);
+    writer.finish();
+    page
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_fill_whole_sheets_before_the_last() {
+        assert_eq!(labels_per_page(1), [1]);
+        assert_eq!(labels_per_page(40), [40]);
+        assert_eq!(labels_per_page(45), [40, 5]);
+        assert_eq!(labels_per_page(80), [40, 40]);
+    }
 }

@@ -64,13 +64,22 @@ async fn a_phone_browser_shows_valid_expired_and_revoked_in_chinese_and_english(
     let screenshots = screenshot_folder();
 
     for (name, url, chinese, english) in cases {
-        for (lang, word) in [("zh", chinese), ("en", english)] {
-            let page = format!("{url}?lang={lang}");
-            let dom = run_chromium(&["--dump-dom".to_owned(), page.clone()]).await;
+        for (lang, accept, word) in [("zh", "zh-CN,zh", chinese), ("en", "en-US,en", english)] {
+            // The phone's language picks the page's, as Accept-Language.
+            let language = format!("--accept-lang={accept}");
+            let page = url.clone();
+            let dom =
+                run_chromium(&[language.clone(), "--dump-dom".to_owned(), page.clone()]).await;
             let dom = String::from_utf8(dom).expect("utf-8 DOM");
             assert!(
                 dom.contains(&format!("<div class=\"word\">{word}</div>")),
                 "{name} in {lang}: no `{word}` in\n{dom}"
+            );
+            let other = if lang == "zh" { "en" } else { "zh" };
+            let switch = format!("href=\"?lang={other}\"");
+            assert!(
+                dom.contains(&switch),
+                "{name} in {lang}: the 中文/English switch"
             );
             let warned = dom.contains("class=\"warning\"");
             assert_eq!(
@@ -87,6 +96,7 @@ async fn a_phone_browser_shows_valid_expired_and_revoked_in_chinese_and_english(
             let file = screenshots.join(format!("buyer-{name}-{lang}.png"));
             let _ = std::fs::remove_file(&file);
             run_chromium(&[
+                language,
                 "--window-size=360,800".to_owned(),
                 format!("--screenshot={}", file.display()),
                 page,

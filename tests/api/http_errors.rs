@@ -104,7 +104,12 @@ async fn unknown_paths_methods_and_codes_answer_clearly() {
     assert_eq!(unknown["status"], "unknown");
     let malformed_page = app.get("/v/not-a-code", None).await;
     assert_eq!(malformed_page.status(), StatusCode::BAD_REQUEST);
-    assert!(malformed_page.text().await.expect("html").contains("<html"));
+    let malformed_html = malformed_page.text().await.expect("html");
+    assert!(malformed_html.contains("<html"));
+    assert!(
+        malformed_html.contains("href=\"/methodology"),
+        "the unknown-label page points somewhere useful"
+    );
 }
 
 #[tokio::test]

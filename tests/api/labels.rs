@@ -295,6 +295,7 @@ async fn the_buyer_page_may_be_cached_only_briefly_since_its_status_can_change()
             .expect("a max-age");
         assert!((1..=300).contains(&max_age), "{cache_control}");
         assert!(!cache_control.contains("immutable"));
+        assert_eq!(response.headers()["vary"], "Accept, Accept-Language");
     }
 }
 
