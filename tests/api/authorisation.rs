@@ -275,6 +275,12 @@ fn cases() -> Vec<Case> {
         ),
         case(
             post.clone(),
+            "/api/v1/applications/{app}/evidence?kind=invoice&name=a.pdf",
+            Draft,
+            [401, 201, 404, 403, 403],
+        ),
+        case(
+            post.clone(),
             "/api/v1/applications/{app}/revise",
             Rejected,
             [401, 201, 404, 403, 403],
@@ -302,6 +308,19 @@ fn cases() -> Vec<Case> {
         ),
         case(get.clone(), "/v/{cert}", Approved, [200; 5]),
     ]
+}
+
+/// Uploads a small PDF as evidence (the one endpoint whose body is not JSON).
+async fn send_pdf(app: &TestApp, path: &str, token: Option<&str>) -> reqwest::Response {
+    let mut request = app
+        .client
+        .post(format!("{}{path}", app.address))
+        .header("Content-Type", "application/pdf")
+        .body(&b"%PDF-1.7\n%%EOF\n"[..]);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.expect("sent")
 }
 
 fn fill(text: &str, world: &World, ids: &(String, String, String)) -> String {
@@ -343,14 +362,17 @@ async fn every_endpoint_answers_every_role_exactly_as_the_matrix_says() {
                 }
                 other => other.clone(),
             });
-            let response = app
-                .send(
+            let response = if case.path.contains("/evidence?") {
+                send_pdf(&app, &path, world.token(caller)).await
+            } else {
+                app.send(
                     case.method.clone(),
                     &path,
                     world.token(caller),
                     body.as_ref(),
                 )
-                .await;
+                .await
+            };
             let status = response.status();
             if status.as_u16() != *expected {
                 let text = response.text().await.unwrap_or_default();
