@@ -28,7 +28,7 @@ pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
 /// How long a writer waits for another writer before SQLite gives up.
-const BUSY_TIMEOUT_MS: u32 = 5_000;
+const BUSY_TIMEOUT_MS: u32 = 30_000;
 
 /// The PostgreSQL advisory lock every write transaction holds, so that writers queue one after
 /// another as they do on SQLite. The transparency log and the status lists hand out the next
@@ -229,7 +229,7 @@ fn build_pool(url: &DatabaseUrl, pool_size: u32) -> Result<DbPool, StorageError>
     }
     Pool::builder()
         .max_size(pool_size)
-        .connection_timeout(Duration::from_secs(10))
+        .connection_timeout(Duration::from_secs(30))
         .connection_customizer(Box::new(ConnectionSetup))
         .build(ConnectionManager::<DbConnection>::new(address))
         .map_err(|e| StorageError::PoolBuild(e.to_string()))
