@@ -96,7 +96,7 @@ fn warm_up_label_fonts() {
 /// Opens the pool and applies pending migrations.
 pub fn open_database(database_url: &str) -> anyhow::Result<DbPool> {
     db::connect_and_migrate(database_url, POOL_SIZE)
-        .with_context(|| format!("cannot open the database at {database_url}"))
+        .with_context(|| format!("cannot open the database at {}", db::redacted(database_url)))
 }
 
 fn run(listener: TcpListener, state: AppState, settings: &Settings) -> anyhow::Result<Server> {

@@ -92,6 +92,20 @@ pub fn count_verification(status: &str) {
     metrics::counter!(VERIFICATIONS, "status" => status.to_owned()).increment(1);
 }
 
+/// The method as a label value: the standard ones by name, anything invented by a client as
+/// `other`, so that junk methods cannot grow the number of series without bound.
+fn method_label(method: &actix_web::http::Method) -> String {
+    const KNOWN: [&str; 9] = [
+        "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT",
+    ];
+    let name = method.as_str();
+    if KNOWN.contains(&name) {
+        name.to_owned()
+    } else {
+        "other".to_owned()
+    }
+}
+
 /// Middleware (for `actix_web::middleware::from_fn`) recording each request's count and
 /// latency under its route pattern (`/v/{code}`, never the raw path, so that label values stay
 /// few).
@@ -100,7 +114,7 @@ pub async fn record_request(
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
-    let method = request.method().to_string();
+    let method = method_label(request.method());
     let response = next.call(request).await?;
 
     let route = response
@@ -113,4 +127,16 @@ pub async fn record_request(
     metrics::counter!(HTTP_REQUESTS, "method" => method, "route" => route, "status" => status)
         .increment(1);
     Ok(response)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invented_methods_share_one_label() {
+        let junk = actix_web::http::Method::from_bytes(b"XMETH1").expect("a token");
+        assert_eq!(method_label(&junk), "other");
+        assert_eq!(method_label(&actix_web::http::Method::PATCH), "PATCH");
+    }
 }

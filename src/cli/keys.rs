@@ -55,7 +55,8 @@ pub fn run(command: KeysCommand, database_url: &str, keys_dir: &Path) -> anyhow:
         KeysCommand::List => {
             let keys = trusted_keys(&mut conn)?;
             if keys.is_empty() {
-                println!("no keys yet in the database at {database_url}");
+                let shown = crate::db::redacted(database_url);
+                println!("no keys yet in the database at {shown}");
             }
             for key in keys {
                 let until = key

@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::pg::PgConnection;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection, Pool, PooledConnection};
+use diesel::r2d2::{CustomizeConnection, ManageConnection, Pool, PooledConnection, R2D2Connection};
 use diesel::sqlite::SqliteConnection;
 use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
 
@@ -46,9 +46,50 @@ pub enum DbConnection {
 }
 
 /// A pool of connections shared by the HTTP workers.
-pub type DbPool = Pool<ConnectionManager<DbConnection>>;
+pub type DbPool = Pool<DbManager>;
 /// One connection borrowed from the pool.
-pub type PooledDb = PooledConnection<ConnectionManager<DbConnection>>;
+pub type PooledDb = PooledConnection<DbManager>;
+
+/// Opens connections of the one backend a URL names. (diesel's generic manager would try every
+/// backend in turn and report only "invalid connection url", losing the real cause: a refused
+/// port, a missing database, a wrong password.)
+#[derive(Debug, Clone)]
+pub struct DbManager {
+    url: DatabaseUrl,
+}
+
+impl DbManager {
+    fn establish(&self) -> diesel::ConnectionResult<DbConnection> {
+        use diesel::Connection;
+
+        match &self.url {
+            DatabaseUrl::Sqlite { path, .. } => {
+                SqliteConnection::establish(&path.to_string_lossy()).map(DbConnection::Sqlite)
+            }
+            DatabaseUrl::Postgres(address) => {
+                PgConnection::establish(address).map(DbConnection::Postgres)
+            }
+        }
+    }
+}
+
+impl ManageConnection for DbManager {
+    type Connection = DbConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, Self::Error> {
+        self.establish()
+            .map_err(diesel::r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), Self::Error> {
+        conn.ping().map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        conn.is_broken()
+    }
+}
 
 /// Which database a configured URL names, decided from its scheme alone.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,7 +120,7 @@ impl DatabaseUrl {
             });
         }
         if text.contains("://") || text.is_empty() {
-            return Err(StorageError::UnsupportedUrl(text.to_owned()));
+            return Err(StorageError::UnsupportedUrl(redacted(text)));
         }
         Ok(DatabaseUrl::Sqlite {
             path: PathBuf::from(text),
@@ -102,6 +143,27 @@ impl DatabaseUrl {
             DatabaseUrl::Postgres(_) => "postgres",
         }
     }
+}
+
+/// The URL as it may be shown in messages and logs: a password in it is replaced by `***`.
+pub fn redacted(database_url: &str) -> String {
+    let Some((scheme, rest)) = database_url.split_once("://") else {
+        return database_url.to_owned();
+    };
+    let (authority, tail) = rest
+        .split_once('/')
+        .map_or((rest, None), |(a, t)| (a, Some(t)));
+    let Some((userinfo, host)) = authority.rsplit_once('@') else {
+        return database_url.to_owned();
+    };
+    let user = userinfo.split_once(':').map_or(userinfo, |(user, _)| user);
+    let shown_user = if user.len() < userinfo.len() {
+        format!("{user}:***")
+    } else {
+        user.to_owned()
+    };
+    let tail = tail.map(|t| format!("/{t}")).unwrap_or_default();
+    format!("{scheme}://{shown_user}@{host}{tail}")
 }
 
 /// Failures of the storage layer.
@@ -220,31 +282,26 @@ fn migrate_postgres(pg: &mut PgConnection) -> Result<(), Box<dyn std::error::Err
 }
 
 fn build_pool(url: &DatabaseUrl, pool_size: u32) -> Result<DbPool, StorageError> {
-    let address = match url {
-        DatabaseUrl::Sqlite { path, .. } => path.to_string_lossy().into_owned(),
-        DatabaseUrl::Postgres(address) => address.clone(),
-    };
-    if matches!(url, DatabaseUrl::Sqlite { .. }) {
-        switch_to_wal_alone(&address)?;
-    }
+    let manager = DbManager { url: url.clone() };
+    open_first(&manager)?;
     Pool::builder()
         .max_size(pool_size)
         .connection_timeout(Duration::from_secs(30))
         .connection_customizer(Box::new(ConnectionSetup))
-        .build(ConnectionManager::<DbConnection>::new(address))
+        .build(manager)
         .map_err(|e| StorageError::PoolBuild(e.to_string()))
 }
 
-/// Puts a SQLite file into WAL mode from one connection before the pool opens its others.
-///
-/// WAL is a property of the file, so it is set once; but switching needs the file to itself,
-/// and a pool opening all its connections at once makes one of them wait on another's read
-/// lock, which SQLite answers with "database is locked" at once instead of using the timeout.
-fn switch_to_wal_alone(address: &str) -> Result<(), StorageError> {
-    use diesel::Connection;
-
-    let mut first = DbConnection::establish(address)
-        .map_err(|e| StorageError::PoolBuild(format!("cannot open {address}: {e}")))?;
+/// Opens and sets up one connection before the pool opens its others, for two reasons. A
+/// database that cannot be reached is reported at once with its real cause, instead of after
+/// the pool's wait. And on SQLite the switch to WAL happens from this one connection: WAL is a
+/// property of the file, but switching needs the file to itself, and a pool opening all its
+/// connections at once makes one wait on another's read lock, which SQLite answers with
+/// "database is locked" at once instead of using the busy timeout.
+fn open_first(manager: &DbManager) -> Result<(), StorageError> {
+    let mut first = manager
+        .establish()
+        .map_err(|e| StorageError::PoolBuild(e.to_string()))?;
     ConnectionSetup
         .on_acquire(&mut first)
         .map_err(|e| StorageError::PoolBuild(e.to_string()))
@@ -328,6 +385,21 @@ mod tests {
     use diesel::Connection;
 
     use super::*;
+
+    #[test]
+    fn passwords_never_reach_a_message() {
+        assert_eq!(
+            redacted("postgres://zl:S3cret@db:5432/zl?sslmode=require"),
+            "postgres://zl:***@db:5432/zl?sslmode=require"
+        );
+        assert_eq!(redacted("postgres://zl@db/zl"), "postgres://zl@db/zl");
+        assert_eq!(
+            redacted("sqlite://data/x.sqlite3"),
+            "sqlite://data/x.sqlite3"
+        );
+        let refused = DatabaseUrl::parse("mysql://u:S3cret@h/db").expect_err("refused");
+        assert!(!refused.to_string().contains("S3cret"), "{refused}");
+    }
 
     #[test]
     fn the_backend_follows_the_url_scheme() {

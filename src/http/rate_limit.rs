@@ -88,9 +88,15 @@ fn bucket_of(method: &Method, path: &str) -> Option<Bucket> {
     match (method.as_str(), path) {
         ("POST", "/api/v1/footprints/calculate" | "/calculator") => Some(Bucket::Calculator),
         ("POST", "/api/v1/verify") => Some(Bucket::Verification),
-        ("GET" | "HEAD", path) if path.starts_with("/v/") => Some(Bucket::Verification),
+        ("GET" | "HEAD", path) if is_scan(path) => Some(Bucket::Verification),
         _ => None,
     }
+}
+
+/// A buyer's scan, in any of the forms a printed code carries: `/v/{code}`, the upper-case
+/// `/V/{code}` of the compact QR payload, and the GS1 Digital Link `/01/{gtin}/10/{lot}/21/…`.
+fn is_scan(path: &str) -> bool {
+    path.starts_with("/v/") || path.starts_with("/V/") || path.starts_with("/01/")
 }
 
 /// The middleware: counts the request against its limit, answering 429 when over it.
@@ -150,6 +156,12 @@ mod tests {
             bucket_of(&Method::GET, "/v/ABC"),
             Some(Bucket::Verification)
         ));
+        for scan in ["/V/ABC", "/01/06901234567892/10/LOT1/21/ABC"] {
+            assert!(
+                matches!(bucket_of(&Method::GET, scan), Some(Bucket::Verification)),
+                "{scan} shares the verification limit"
+            );
+        }
         assert!(bucket_of(&Method::GET, "/calculator").is_none());
         assert!(bucket_of(&post, "/api/v1/applications").is_none());
     }
