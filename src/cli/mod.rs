@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
 
 use crate::accounts::Role;
-use crate::config::{DEFAULT_DATABASE_URL, Settings, SettingsArgs};
+use crate::config::{Settings, SettingsArgs};
 use crate::demo;
 use crate::startup::{Application, open_database};
 use crate::telemetry::LogFormat;
@@ -62,32 +62,36 @@ enum Command {
         #[command(subcommand)]
         command: accounts::UsersCommand,
         /// Database: sqlite://PATH, postgres://USER@HOST/DB, or an existing SQLite file.
-        #[arg(long, env = "ZEROLABEL_DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
-        database_url: String,
+        /// [default: database_url of zerolabel.toml, else sqlite://data/zerolabel.sqlite3]
+        #[arg(long, env = "ZEROLABEL_DATABASE_URL", global = true)]
+        database_url: Option<String>,
     },
     /// Manage farms: add, list, add-member.
     Farms {
         #[command(subcommand)]
         command: accounts::FarmsCommand,
         /// Database: sqlite://PATH, postgres://USER@HOST/DB, or an existing SQLite file.
-        #[arg(long, env = "ZEROLABEL_DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
-        database_url: String,
+        /// [default: database_url of zerolabel.toml, else sqlite://data/zerolabel.sqlite3]
+        #[arg(long, env = "ZEROLABEL_DATABASE_URL", global = true)]
+        database_url: Option<String>,
     },
     /// Manage bearer tokens: list (by prefix), create (optionally expiring), revoke.
     Tokens {
         #[command(subcommand)]
         command: accounts::TokensCommand,
         /// Database: sqlite://PATH, postgres://USER@HOST/DB, or an existing SQLite file.
-        #[arg(long, env = "ZEROLABEL_DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
-        database_url: String,
+        /// [default: database_url of zerolabel.toml, else sqlite://data/zerolabel.sqlite3]
+        #[arg(long, env = "ZEROLABEL_DATABASE_URL", global = true)]
+        database_url: Option<String>,
     },
     /// List, rotate or mark compromised the issuer's signing keys.
     Keys {
         #[command(subcommand)]
         command: keys::KeysCommand,
         /// Database: sqlite://PATH, postgres://USER@HOST/DB, or an existing SQLite file.
-        #[arg(long, env = "ZEROLABEL_DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
-        database_url: String,
+        /// [default: database_url of zerolabel.toml, else sqlite://data/zerolabel.sqlite3]
+        #[arg(long, env = "ZEROLABEL_DATABASE_URL", global = true)]
+        database_url: Option<String>,
         /// Folder of the issuer's keys.
         #[arg(
             long,
@@ -103,8 +107,9 @@ enum Command {
         /// The file to write; it must not exist yet.
         output: PathBuf,
         /// Database: sqlite://PATH or the path of an existing SQLite file.
-        #[arg(long, env = "ZEROLABEL_DATABASE_URL", default_value = DEFAULT_DATABASE_URL)]
-        database_url: String,
+        /// [default: database_url of zerolabel.toml, else sqlite://data/zerolabel.sqlite3]
+        #[arg(long, env = "ZEROLABEL_DATABASE_URL")]
+        database_url: Option<String>,
     },
     /// Print the OpenAPI 3.1 document of the HTTP API (the one served at /api/v1/openapi.json).
     Openapi,
@@ -147,24 +152,24 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Users {
             command,
             database_url,
-        } => accounts::users(command, &database_url),
+        } => database_url_of(database_url).and_then(|url| accounts::users(command, &url)),
         Command::Farms {
             command,
             database_url,
-        } => accounts::farms(command, &database_url),
+        } => database_url_of(database_url).and_then(|url| accounts::farms(command, &url)),
         Command::Tokens {
             command,
             database_url,
-        } => accounts::tokens(command, &database_url),
+        } => database_url_of(database_url).and_then(|url| accounts::tokens(command, &url)),
         Command::Keys {
             command,
             database_url,
             keys_dir,
-        } => keys::run(command, &database_url, &keys_dir),
+        } => database_url_of(database_url).and_then(|url| keys::run(command, &url, &keys_dir)),
         Command::Backup {
             output,
             database_url,
-        } => backup(&database_url, &output),
+        } => database_url_of(database_url).and_then(|url| backup(&url, &output)),
         Command::Openapi => {
             use utoipa::OpenApi;
             crate::http::openapi::ApiDoc::openapi()
@@ -200,6 +205,22 @@ fn serve(settings: &Settings, load_demo: bool) -> anyhow::Result<ExitCode> {
         application.run_until_stopped().await?;
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// The database an administrative command acts on: `--database-url` or
+/// `ZEROLABEL_DATABASE_URL`, else the `database_url` of the configuration file `serve` reads
+/// (`ZEROLABEL_CONFIG`, or `zerolabel.toml` here), else the default. Without this a command run
+/// beside a configured service would quietly create and use another, empty database.
+fn database_url_of(given: Option<String>) -> anyhow::Result<String> {
+    if let Some(url) = given {
+        return Ok(url);
+    }
+    let config = std::env::var_os("ZEROLABEL_CONFIG").map(PathBuf::from);
+    let settings = SettingsArgs {
+        config,
+        ..SettingsArgs::default()
+    };
+    Ok(settings.resolve()?.database_url)
 }
 
 fn backup(database_url: &str, output: &Path) -> anyhow::Result<ExitCode> {

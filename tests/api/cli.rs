@@ -215,3 +215,32 @@ async fn backup_copies_a_serving_sqlite_database_whole_and_points_postgres_to_pg
         "an existing file is never overwritten"
     );
 }
+
+#[test]
+fn admin_commands_use_the_database_of_the_configuration_file_serve_reads() {
+    let folder = tempfile::tempdir().expect("temp folder");
+    std::fs::write(
+        folder.path().join("zerolabel.toml"),
+        "database_url = \"sqlite://configured/zerolabel.sqlite3\"\n",
+    )
+    .expect("config written");
+
+    let output = zerolabel()
+        .args(["users", "add", "--name", "Chen Jing", "--role", "auditor"])
+        .current_dir(folder.path())
+        .env_remove("ZEROLABEL_DATABASE_URL")
+        .env_remove("ZEROLABEL_CONFIG")
+        .output()
+        .expect("runs");
+
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(folder.path().join("configured/zerolabel.sqlite3").exists());
+    assert!(
+        !folder.path().join("data").exists(),
+        "no second, empty database"
+    );
+}
