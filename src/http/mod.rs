@@ -2,6 +2,8 @@
 
 pub mod applications;
 pub mod auth;
+#[cfg(feature = "bench")]
+pub mod bench;
 pub mod certificates;
 pub mod footprints;
 pub mod i18n;
@@ -94,4 +96,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(certificates::routes),
         )
         .default_service(web::to(problem::not_found));
+    #[cfg(feature = "bench")]
+    cfg.configure(bench::routes);
 }

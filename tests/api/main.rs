@@ -5,6 +5,7 @@ mod database;
 mod helpers;
 
 mod applications;
+mod benchmark;
 mod cli;
 mod crash;
 mod footprint_cases;

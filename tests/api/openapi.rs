@@ -51,7 +51,10 @@ async fn the_document_is_openapi_3_1_and_lists_every_endpoint() {
         .filter(|(method, path)| document["paths"][path][method].is_null())
         .map(|(method, path)| format!("{} {path}", method.to_uppercase()))
         .collect();
-    assert!(missing.is_empty(), "not in the OpenAPI document: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "not in the OpenAPI document: {missing:?}"
+    );
 }
 
 #[tokio::test]
@@ -62,10 +65,15 @@ async fn every_operation_that_takes_input_or_a_token_lists_its_error_answers() {
     for (path, operations) in paths {
         for (method, operation) in operations.as_object().expect("operations") {
             let takes_input = operation.get("requestBody").is_some()
-                || operation["parameters"].as_array().is_some_and(|p| !p.is_empty());
+                || operation["parameters"]
+                    .as_array()
+                    .is_some_and(|p| !p.is_empty());
             let signed_in = operation.get("security").is_some();
             let responses = operation["responses"].as_object().expect("responses");
-            let client_errors = responses.keys().filter(|code| code.starts_with('4')).count();
+            let client_errors = responses
+                .keys()
+                .filter(|code| code.starts_with('4'))
+                .count();
             if takes_input {
                 assert!(client_errors > 0, "{method} {path} lists no 4xx answer");
             }
@@ -83,7 +91,10 @@ async fn the_api_browser_is_served_from_the_binary() {
     assert_eq!(page.status(), StatusCode::OK);
     let html = page.text().await.expect("HTML");
     assert!(html.contains("swagger-ui"), "{html}");
-    assert!(!html.contains("https://"), "no asset from another site: {html}");
+    assert!(
+        !html.contains("https://"),
+        "no asset from another site: {html}"
+    );
 
     let script = app.get("/api/docs/swagger-ui-bundle.js", None).await;
     assert_eq!(script.status(), StatusCode::OK);
