@@ -13,6 +13,7 @@ target/bench/result-TIME.json (and latest.json beside it).
 import argparse
 import json
 import os
+import resource
 import shutil
 import socket
 import statistics
@@ -22,7 +23,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = ROOT / "target" / "release" / "zerolabel"
+BIN = ROOT / "target" / "bench" / "zerolabel"  # copied there by run.sh
 OUT = ROOT / "target" / "bench"
 LUA = ROOT / "bench" / "lua"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -46,6 +47,12 @@ def cpu_seconds(pid):
     text = Path(f"/proc/{pid}/stat").read_text()
     fields = text[text.rindex(")") + 2 :].split()
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def children_cpu_seconds():
+    """CPU time of the finished child processes (wrk), to tell whether the generator was full."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def memory_kb(pid, key):
@@ -173,7 +180,9 @@ def wrk(server, path, script, script_args, connections, seconds, work):
         "-s", str(LUA / script), server.base + path, "--", *script_args,
     ]
     cpu_before = cpu_seconds(server.process.pid)
+    generator_before = children_cpu_seconds()
     subprocess.run(command, check=True, env=env, stdout=subprocess.DEVNULL)
+    generator = children_cpu_seconds() - generator_before
     cpu_after = cpu_seconds(server.process.pid)
 
     result = json.loads(result_file.read_text())
@@ -183,7 +192,8 @@ def wrk(server, path, script, script_args, connections, seconds, work):
     result["issued_per_second"] = result["issued"] / wall
     result["server_busy"] = cpu / wall
     result["server_cpu_us_per_request"] = cpu / max(result["requests"], 1) * 1e6
-    result["generator_limited"] = result["server_busy"] < BUSY_FLOOR
+    result["generator_busy"] = generator / wall
+    result["server_below_floor"] = result["server_busy"] < BUSY_FLOOR
     return result
 
 
@@ -252,7 +262,9 @@ def inclusion_proof_ns():
         "taskset", "-c", "0", "cargo", "bench", "--quiet", "--bench", "core", "--",
         "--warm-up-time", "1", "--measurement-time", "2", "inclusion_proof_1m_leaves$",
     ]
-    subprocess.run(command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        command, check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     estimates = ROOT / "target/criterion/inclusion_proof_1m_leaves/new/estimates.json"
     return json.loads(estimates.read_text())["mean"]["point_estimate"]
 
@@ -276,18 +288,22 @@ TARGETS = [
 
 
 def print_details(rounds, extras):
-    print("\nPer endpoint (median over rounds): req/s, server busy, server CPU per request")
-    names = sorted({name for measured in rounds for name in measured})
+    print("\nPer endpoint (median over rounds): req/s, server and wrk busy, server CPU per request")
+    names = sorted({name for measured in rounds for name in measured if name != "raw"})
     for name in names:
         runs = [measured[name] for measured in rounds if name in measured]
         rps = statistics.median(r["requests_per_second"] for r in runs)
         busy = statistics.median(r["server_busy"] for r in runs)
         cpu = statistics.median(r["server_cpu_us_per_request"] for r in runs)
+        generator = statistics.median(r["generator_busy"] for r in runs)
         errors = sum(r["errors"]["status"] + r["failures"] for r in runs)
-        flag = "  GENERATOR-LIMITED (server < 95 % busy)" if busy < BUSY_FLOOR else ""
+        flag = ""
+        if busy < BUSY_FLOOR:
+            why = "wrk was the limit" if generator >= 0.9 else "server waited or core 0 shared"
+            flag = f"  FLAG: server < 95 % busy ({why})"
         error_note = f"  {errors} non-2xx" if errors else ""
-        print(f"  {name:<22} {rps:>10.0f} req/s  busy {busy * 100:5.1f} %  "
-              f"{cpu:8.1f} µs/req{flag}{error_note}")
+        print(f"  {name:<16} {rps:>9.0f} req/s  server {busy * 100:5.1f} %  "
+              f"wrk {generator * 100:5.1f} %  {cpu:8.1f} µs CPU/req{flag}{error_note}")
     for line in extras:
         print(f"  {line}")
 

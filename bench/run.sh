@@ -26,8 +26,12 @@ if ! command -v oha >/dev/null; then
     cargo install --locked oha >&2 || echo "oha did not install: latency falls back to wrk" >&2
 fi
 
-echo "building the release binary with --features bench" >&2
-cargo build --release --features bench --quiet
+echo "building the criterion benchmarks and the release binary with --features bench" >&2
 cargo bench --bench core --no-run --quiet 2>/dev/null
+cargo build --release --features bench --quiet
+# A copy, since `cargo bench` (run later for the inclusion proof) rebuilds target/release/zerolabel
+# without the feature.
+mkdir -p target/bench
+cp target/release/zerolabel target/bench/zerolabel
 
 exec taskset -c 1 python3 "$root/bench/harness.py" "$@"
