@@ -4,7 +4,7 @@
 # core 0, loads it with wrk (throughput) and oha (latency at a fixed rate) pinned to core 1, and
 # prints one table of ratios against the targets, last. JSON lands in target/bench/.
 #
-#   bench/run.sh                 about 5 minutes after the build (3 rounds of 5 s)
+#   bench/run.sh                 about 3 minutes after the builds (3 rounds of 5 s)
 #   bench/run.sh --large         also 1 000 000 certificates (seeded once, kept in target/bench/large)
 #   bench/run.sh --rounds 5 --seconds 4 --connections 32
 #
