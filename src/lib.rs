@@ -6,6 +6,7 @@
 
 pub mod accounts;
 pub mod application;
+pub mod benchmark;
 pub mod certificate;
 pub mod cli;
 pub mod config;

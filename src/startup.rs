@@ -13,6 +13,7 @@ use crate::config::{self, Settings};
 use crate::db::{self, DbPool};
 use crate::http::rate_limit::{PublicRateLimits, limit_public_endpoints};
 use crate::http::{self, AppState};
+use crate::keys::KeyRing;
 use crate::workflow::keys::adopt_newest_key;
 use crate::workflow::{IssuerContext, now_seconds};
 use crate::{keys, telemetry};
@@ -42,15 +43,7 @@ impl Application {
         let bound = listener.local_addr()?;
         let public_base_url = config::public_base_url(settings.public_base_url.as_deref(), bound);
 
-        let issuer = Issuer {
-            id: keys::did_web(&public_base_url),
-            name: settings.issuer_name.clone(),
-        };
-        let issuing = IssuerContext {
-            keys,
-            issuer,
-            public_base_url: public_base_url.clone(),
-        };
+        let issuing = issuer_context(keys, settings, &public_base_url);
         let backend = db::DatabaseUrl::parse(&settings.database_url)?.backend();
         let state = AppState::new(pool, backend, issuing);
         let server = run(listener, state.clone(), settings)?;
@@ -91,6 +84,19 @@ fn warm_up_label_fonts() {
             );
         }
     });
+}
+
+/// What issuing needs: the keys, the issuer's did:web (from where buyers reach the service) and
+/// its display name.
+pub fn issuer_context(keys: KeyRing, settings: &Settings, public_base_url: &str) -> IssuerContext {
+    IssuerContext {
+        keys,
+        issuer: Issuer {
+            id: keys::did_web(public_base_url),
+            name: settings.issuer_name.clone(),
+        },
+        public_base_url: public_base_url.to_owned(),
+    }
 }
 
 /// Opens the pool and applies pending migrations.

@@ -2,6 +2,8 @@
 
 mod accounts;
 mod audit;
+#[cfg(feature = "bench")]
+mod bench;
 mod footprint;
 mod keys;
 mod verify;
@@ -130,6 +132,14 @@ enum Command {
         #[arg(long)]
         table: bool,
     },
+    /// Benchmark harness only: issue N real certificates straight through the workflow.
+    #[cfg(feature = "bench")]
+    #[command(name = "bench-seed")]
+    BenchSeed(bench::SeedArgs),
+    /// Benchmark harness only: print the raw Ed25519 sign and verify_strict rates as JSON.
+    #[cfg(feature = "bench")]
+    #[command(name = "bench-crypto")]
+    BenchCrypto(bench::CryptoArgs),
 }
 
 impl clap::ValueEnum for Role {
@@ -183,6 +193,10 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Verify(args) => verify::run(&args),
         Command::Audit(args) => audit::run(&args),
         Command::Footprint { file, table } => footprint::print_footprint(&file, table),
+        #[cfg(feature = "bench")]
+        Command::BenchSeed(args) => bench::seed(&args),
+        #[cfg(feature = "bench")]
+        Command::BenchCrypto(args) => bench::crypto(&args),
     };
     outcome.unwrap_or_else(|error| {
         eprintln!("error: {error:#}");

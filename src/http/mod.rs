@@ -3,6 +3,8 @@
 pub mod accounts;
 pub mod applications;
 pub mod auth;
+#[cfg(feature = "bench")]
+pub mod bench;
 pub mod certificates;
 pub mod evidence;
 pub mod footprints;
@@ -129,4 +131,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                 .configure(labels::routes),
         )
         .default_service(web::to(problem::not_found));
+    #[cfg(feature = "bench")]
+    cfg.configure(bench::routes);
 }

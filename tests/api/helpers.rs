@@ -232,6 +232,25 @@ impl TestApp {
             .expect("the active key")
     }
 
+    /// Issues `count` certificates straight through the workflow, as `zerolabel bench-seed`
+    /// does, reporting progress every `batch`.
+    pub fn seed(
+        &self,
+        count: usize,
+        batch: usize,
+        progress: impl FnMut(usize),
+    ) -> zerolabel::benchmark::SeedSummary {
+        let mut conn = self.state.pool.get().expect("connection");
+        zerolabel::benchmark::seed_certificates(
+            &mut conn,
+            &self.state.issuing,
+            count,
+            batch,
+            progress,
+        )
+        .expect("seeded")
+    }
+
     /// Creates, submits and approves an application; returns the approved application JSON.
     pub async fn issue(&self, farmer: &TestUser, auditor: &TestUser) -> Value {
         let application = chestnut_application(farmer);

@@ -8,6 +8,7 @@ mod admin;
 mod application_lifecycle;
 mod applications;
 mod authorisation;
+mod benchmark;
 mod browser;
 mod cli;
 mod concurrency;
