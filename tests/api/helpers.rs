@@ -9,8 +9,10 @@ use serde_json::{Value, json};
 use tempfile::TempDir;
 use zerolabel::accounts::Role;
 use zerolabel::config::Settings;
+use zerolabel::db::DbPool;
 use zerolabel::http::AppState;
 use zerolabel::startup::Application;
+use zerolabel::tlog::{self, Checkpoint};
 use zerolabel::workflow::now_seconds;
 use zerolabel::workflow::users::{FarmSpec, create_user};
 
@@ -73,19 +75,7 @@ impl TestApp {
 
     /// Creates a user through the library, as `zerolabel users add` does.
     pub fn add_user(&self, name: &str, role: Role, farm: Option<&str>) -> TestUser {
-        let spec = farm.map(|name| FarmSpec {
-            name: name.to_owned(),
-            village: "Jinpoluo".to_owned(),
-            region: "Miyun District, Beijing".to_owned(),
-        });
-        let mut conn = self.state.pool.get().expect("connection");
-        let created =
-            create_user(&mut conn, name, role, spec.as_ref(), now_seconds()).expect("user");
-        TestUser {
-            id: created.actor.id.to_string(),
-            token: created.token,
-            farm_id: created.farm_id.map(|id| id.to_string()),
-        }
+        add_user_to(&self.state.pool, name, role, farm)
     }
 
     /// A farmer with a farm, and an auditor.
@@ -280,6 +270,38 @@ impl TestApp {
         );
         approved.json().await.expect("json")
     }
+}
+
+/// Creates a user in the database behind `pool`, with a farm in Jinpoluo when `farm` is named.
+pub fn add_user_to(pool: &DbPool, name: &str, role: Role, farm: Option<&str>) -> TestUser {
+    let spec = farm.map(|name| FarmSpec {
+        name: name.to_owned(),
+        village: "Jinpoluo".to_owned(),
+        region: "Miyun District, Beijing".to_owned(),
+    });
+    let mut conn = pool.get().expect("connection");
+    let created = create_user(&mut conn, name, role, spec.as_ref(), now_seconds()).expect("user");
+    TestUser {
+        id: created.actor.id.to_string(),
+        token: created.token,
+        farm_id: created.farm_id.map(|id| id.to_string()),
+    }
+}
+
+/// Verifies a checkpoint with one of the note verifier keys did.json publishes.
+pub fn checkpoint_of(did: &Value, note: &str) -> Result<Checkpoint, String> {
+    let service = &did["service"][0];
+    let origin = service["origin"]
+        .as_str()
+        .ok_or("did.json has no log origin")?;
+    let keys = service["noteVerifierKeys"]
+        .as_array()
+        .ok_or("did.json has no note verifier keys")?;
+    keys.iter()
+        .filter_map(Value::as_str)
+        .filter_map(|text| tlog::parse_verifier_key(text).ok())
+        .find_map(|verifier| tlog::verify_checkpoint(note, &verifier, origin).ok())
+        .ok_or_else(|| "no published note key verifies the checkpoint".to_owned())
 }
 
 /// A realistic chestnut application for `farmer`'s farm.

@@ -10,11 +10,9 @@ use tokio::task::JoinSet;
 use zerolabel::accounts::Role;
 use zerolabel::config::Settings;
 use zerolabel::startup::Application;
-use zerolabel::tlog::{self, Checkpoint, ConsistencyProof};
-use zerolabel::workflow::now_seconds;
-use zerolabel::workflow::users::{FarmSpec, create_user};
+use zerolabel::tlog::{Checkpoint, ConsistencyProof};
 
-use crate::helpers::{TestDatabase, chestnut_application};
+use crate::helpers::{TestDatabase, TestUser, add_user_to, checkpoint_of, chestnut_application};
 
 /// Applications approved through the two instances together.
 const APPLICATIONS: usize = 40;
@@ -73,15 +71,7 @@ fn start_instance(folder: &std::path::Path, database: &TestDatabase) -> Instance
 }
 
 fn verified(note: &str, did: &Value) -> Checkpoint {
-    let service = did.pointer("/service/0").expect("did.json names the log");
-    let origin = service["origin"].as_str().expect("origin");
-    service["noteVerifierKeys"]
-        .as_array()
-        .expect("note keys")
-        .iter()
-        .map(|key| tlog::parse_verifier_key(key.as_str().expect("text")).expect("key"))
-        .find_map(|verifier| tlog::verify_checkpoint(note, &verifier, origin).ok())
-        .unwrap_or_else(|| panic!("checkpoint not signed by a published key:\n{note}"))
+    checkpoint_of(did, note).unwrap_or_else(|why| panic!("{why}:\n{note}"))
 }
 
 async fn assert_extends(instance: &Instance, older: &Checkpoint, newer: &Checkpoint) {
@@ -175,29 +165,15 @@ async fn two_instances_over_one_database_keep_one_consistent_log() {
 }
 
 /// A farmer and an auditor created through the library, as `zerolabel users add` does.
-fn accounts(database: &TestDatabase) -> (crate::helpers::TestUser, String) {
+fn accounts(database: &TestDatabase) -> (TestUser, String) {
     let pool = zerolabel::startup::open_database(&database.url).expect("shared database");
-    let mut conn = pool.get().expect("connection");
-    let farm = FarmSpec {
-        name: "Chestnut Orchard".to_owned(),
-        village: "Jinpoluo".to_owned(),
-        region: "Miyun District, Beijing".to_owned(),
-    };
-    let farmer = create_user(
-        &mut conn,
+    let farmer = add_user_to(
+        &pool,
         "Wang Jianguo",
         Role::Farmer,
-        Some(&farm),
-        now_seconds(),
-    )
-    .expect("farmer");
-    let auditor =
-        create_user(&mut conn, "Chen Jing", Role::Auditor, None, now_seconds()).expect("auditor");
-    let farmer = crate::helpers::TestUser {
-        id: farmer.actor.id.to_string(),
-        token: farmer.token,
-        farm_id: farmer.farm_id.map(|id| id.to_string()),
-    };
+        Some("Chestnut Orchard"),
+    );
+    let auditor = add_user_to(&pool, "Chen Jing", Role::Auditor, None);
     (farmer, auditor.token)
 }
 

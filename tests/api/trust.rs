@@ -20,7 +20,9 @@ use zerolabel::workflow::now_seconds;
 use zerolabel::workflow::transparency::{append_leaf_bytes, current_head, inclusion};
 
 use crate::applications::change_one_digit_of_the_footprint;
-use crate::helpers::{TestApp, TestDatabase, TestUser, assert_problem, shared_dir, spawn_app};
+use crate::helpers::{
+    TestApp, TestDatabase, TestUser, assert_problem, checkpoint_of, shared_dir, spawn_app,
+};
 
 /// Runs the `zerolabel` binary off the async runtime, so the server keeps answering it.
 async fn zerolabel(args: Vec<OsString>) -> Output {
@@ -108,22 +110,6 @@ async fn verification_result(app: &TestApp, id: &str) -> Value {
 fn code_of(id: &str) -> String {
     let uuid = uuid::Uuid::parse_str(id).expect("a certificate id is a UUID");
     zerolabel::certificate::CertificateCode::from_uuid(uuid).to_string()
-}
-
-/// Verifies a checkpoint with one of the note verifier keys did.json publishes.
-fn checkpoint_of(did: &Value, note: &str) -> Result<Checkpoint, String> {
-    let service = &did["service"][0];
-    let origin = service["origin"]
-        .as_str()
-        .ok_or("did.json has no log origin")?;
-    let keys = service["noteVerifierKeys"]
-        .as_array()
-        .ok_or("did.json has no note verifier keys")?;
-    keys.iter()
-        .filter_map(Value::as_str)
-        .filter_map(|text| tlog::parse_verifier_key(text).ok())
-        .find_map(|verifier| tlog::verify_checkpoint(note, &verifier, origin).ok())
-        .ok_or_else(|| "no published note key verifies the checkpoint".to_owned())
 }
 
 /// The latest checkpoint: the note as served and what it says.
