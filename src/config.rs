@@ -35,6 +35,8 @@ pub struct Settings {
     pub rate_limit_verification: u32,
     /// Seconds in-flight requests get after SIGTERM.
     pub shutdown_timeout: u64,
+    /// Megabytes of verification answers kept in memory; 0 keeps none.
+    pub scan_cache_mb: u64,
 }
 
 impl Default for Settings {
@@ -49,6 +51,7 @@ impl Default for Settings {
             rate_limit_calculator: 60,
             rate_limit_verification: 1200,
             shutdown_timeout: 30,
+            scan_cache_mb: 16,
         }
     }
 }
@@ -59,7 +62,7 @@ impl Default for Settings {
 pub struct SettingsArgs {
     /// Configuration file (TOML, keys as the flags with `_`: bind, database_url, keys_dir,
     /// public_base_url, issuer_name, workers, rate_limit_calculator, rate_limit_verification,
-    /// shutdown_timeout) [default: zerolabel.toml, if present]
+    /// shutdown_timeout, scan_cache_mb) [default: zerolabel.toml, if present]
     #[arg(long, env = "ZEROLABEL_CONFIG")]
     #[serde(skip)]
     pub config: Option<PathBuf>,
@@ -116,6 +119,12 @@ pub struct SettingsArgs {
     #[arg(long, env = "ZEROLABEL_SHUTDOWN_TIMEOUT")]
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shutdown_timeout: Option<u64>,
+
+    /// Megabytes of verification answers kept in memory, so a repeated scan needs neither the
+    /// database nor a signature check; 0 keeps none [default: 16]
+    #[arg(long, env = "ZEROLABEL_SCAN_CACHE_MB")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scan_cache_mb: Option<u64>,
 }
 
 /// The settings could not be read.
@@ -163,6 +172,7 @@ impl Settings {
             rate_limit_calculator: 0,
             rate_limit_verification: 0,
             shutdown_timeout: 5,
+            scan_cache_mb: 16,
         }
     }
 

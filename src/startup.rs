@@ -2,6 +2,7 @@
 //! known before the server starts (tests bind port 0).
 
 use std::net::TcpListener;
+use std::sync::Arc;
 
 use actix_web::dev::Server;
 use actix_web::{App, HttpServer, middleware, web};
@@ -15,10 +16,12 @@ use crate::http::rate_limit::{PublicRateLimits, limit_public_endpoints};
 use crate::http::{self, AppState};
 use crate::keys::KeyRing;
 use crate::workflow::keys::adopt_newest_key;
+use crate::workflow::scans::{LOG_FOLLOW_INTERVAL, follow_log};
 use crate::workflow::{IssuerContext, now_seconds};
 use crate::{keys, telemetry};
 
-/// Connections per pool: enough for two cores' workers and the blocking threads they use.
+/// Connections per pool, and blocking threads per worker: enough to keep two cores busy while
+/// some queries wait on PostgreSQL.
 const POOL_SIZE: u32 = 8;
 
 /// A service ready to run.
@@ -45,7 +48,9 @@ impl Application {
 
         let issuing = issuer_context(keys, settings, &public_base_url);
         let backend = db::DatabaseUrl::parse(&settings.database_url)?.backend();
-        let state = AppState::new(pool, backend, issuing);
+        let scan_cache_bytes = settings.scan_cache_mb.saturating_mul(1024 * 1024);
+        let state = AppState::new(pool, backend, issuing, scan_cache_bytes);
+        start_following_log(&state)?;
         let server = run(listener, state.clone(), settings)?;
 
         tracing::info!(address = %bound, %public_base_url, "zerolabel is listening");
@@ -67,9 +72,34 @@ impl Application {
         &self.state
     }
 
-    /// Serves until the process is told to stop.
+    /// Serves until the process is told to stop, following the transparency log meanwhile so
+    /// that revocations and key changes made elsewhere reach the kept verification answers.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        tokio::select! {
+            served = self.server => served,
+            never = follow_log_forever(self.state) => match never {},
+        }
+    }
+}
+
+/// Notes where the log ends now, so that [`follow_log_forever`] reads only what comes after.
+fn start_following_log(state: &AppState) -> anyhow::Result<()> {
+    let mut conn = state.pool.get()?;
+    follow_log(&mut conn, &state.scans).context("cannot read the transparency log")?;
+    Ok(())
+}
+
+/// Calls [`follow_log`] every [`LOG_FOLLOW_INTERVAL`]. When the log cannot be read, every kept
+/// answer is dropped: a revocation might be missed otherwise.
+async fn follow_log_forever(state: AppState) -> std::convert::Infallible {
+    loop {
+        tokio::time::sleep(LOG_FOLLOW_INTERVAL).await;
+        let scans = Arc::clone(&state.scans);
+        let followed = state.run(move |conn| follow_log(conn, &scans)).await;
+        if let Err(error) = followed {
+            tracing::warn!(%error, "cannot follow the transparency log; verification answers dropped");
+            state.scans.forget_all();
+        }
     }
 }
 
@@ -120,7 +150,10 @@ fn run(listener: TcpListener, state: AppState, settings: &Settings) -> anyhow::R
             .app_data(limits.clone())
             .configure(http::routes)
     })
-    .shutdown_timeout(settings.shutdown_timeout);
+    .shutdown_timeout(settings.shutdown_timeout)
+    // More blocking threads than pooled connections would only wait for a connection, each
+    // with its own stack and allocator arena.
+    .worker_max_blocking_threads(POOL_SIZE as usize);
     if settings.workers > 0 {
         server = server.workers(settings.workers);
     }

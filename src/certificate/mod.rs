@@ -12,4 +12,6 @@ pub mod verification;
 pub use code::{CertificateCode, CodeError};
 pub use document::{CertificateClaim, FarmIdentity, Issuer, unsigned_document};
 pub use log_leaf::{LeafEvent, document_sha256, issuance_leaf_of};
-pub use verification::{TrustedKey, Verdict, VerificationStatus, evaluate, not_in_log};
+pub use verification::{
+    Judgement, TrustedKey, Verdict, VerificationStatus, evaluate, judge, not_in_log,
+};

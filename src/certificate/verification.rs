@@ -10,7 +10,7 @@ use serde_json::Value;
 use crate::credential::{self, ProofError};
 
 /// The verification outcome, in the words of the public contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum VerificationStatus {
     /// Signed by a trusted key, within its validity, not revoked.
@@ -99,34 +99,75 @@ pub fn evaluate(
     revoked: bool,
     now: DateTime<Utc>,
 ) -> Verdict {
+    judge(document, trusted_keys, revoked).at(now)
+}
+
+/// What can be decided about a certificate without a clock: everything but its validity window.
+/// The signature check, the costly part, is done once; [`Judgement::at`] then answers for any
+/// moment, which is what lets a scan be served from memory.
+#[derive(Debug, Clone)]
+pub enum Judgement {
+    /// The answer is the same at every moment: a broken signature, an untrusted key, a revocation.
+    Settled(Verdict),
+    /// Signed by a trusted key and not revoked: the status depends on when it is asked.
+    Signed {
+        /// The key that signed.
+        verification_method: String,
+        /// `validFrom`, if readable.
+        valid_from: Option<DateTime<Utc>>,
+        /// `validUntil`, if readable.
+        valid_until: Option<DateTime<Utc>>,
+    },
+}
+
+impl Judgement {
+    /// The verdict at `now`.
+    pub fn at(&self, now: DateTime<Utc>) -> Verdict {
+        match self {
+            Judgement::Settled(verdict) => verdict.clone(),
+            Judgement::Signed {
+                verification_method,
+                valid_from,
+                valid_until,
+            } => validity_verdict(*valid_from, *valid_until, now, verification_method),
+        }
+    }
+}
+
+/// Checks the signature, the key and the revocation of a certificate; see [`evaluate`].
+pub fn judge(document: &Value, trusted_keys: Option<&[TrustedKey]>, revoked: bool) -> Judgement {
     let proof = match credential::verify_proof(document) {
         Ok(proof) => proof,
-        Err(error) => return proof_failure(&error),
+        Err(error) => return Judgement::Settled(proof_failure(&error)),
     };
     let method = Some(proof.verification_method.clone());
+    let settled =
+        |status, reason: &str| Judgement::Settled(Verdict::new(status, reason, method.clone()));
 
     let Some(keys) = trusted_keys else {
         let reason = "the signature is intact, but no issuer key list was given to show the key \
                       is the issuer's (pass the issuer's did.json)";
-        return Verdict::new(KeyNotTrusted, reason, method);
+        return settled(KeyNotTrusted, reason);
     };
     let multikey = credential::multikey(&proof.public_key);
     let listed = keys.iter().find(|key| key.public_key_multibase == multikey);
     match listed {
-        None => {
-            return Verdict::new(KeyNotTrusted, "the issuer does not list this key", method);
-        }
+        None => return settled(KeyNotTrusted, "the issuer does not list this key"),
         Some(key) if !key.could_sign_at(proof.created) => {
             let reason = "the key was outside its signing window or compromised when it signed";
-            return Verdict::new(KeyNotTrusted, reason, method);
+            return settled(KeyNotTrusted, reason);
         }
         Some(_) => {}
     }
 
     if revoked {
-        return Verdict::new(Revoked, "an auditor revoked this certificate", method);
+        return settled(Revoked, "an auditor revoked this certificate");
     }
-    validity_verdict(document, now, method)
+    Judgement::Signed {
+        verification_method: proof.verification_method,
+        valid_from: document_time(document, "validFrom"),
+        valid_until: document_time(document, "validUntil"),
+    }
 }
 
 /// The verdict on a document the issuer's log does not show as issued: a broken signature or an
@@ -152,10 +193,13 @@ fn proof_failure(error: &ProofError) -> Verdict {
     Verdict::new(SignatureInvalid, error.to_string(), None)
 }
 
-fn validity_verdict(document: &Value, now: DateTime<Utc>, method: Option<String>) -> Verdict {
-    let valid_from = document_time(document, "validFrom");
-    let valid_until = document_time(document, "validUntil");
-
+fn validity_verdict(
+    valid_from: Option<DateTime<Utc>>,
+    valid_until: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    method: &str,
+) -> Verdict {
+    let method = Some(method.to_owned());
     match (valid_from, valid_until) {
         (Some(from), _) if now < from => Verdict::new(NotYetValid, "validity starts later", method),
         (_, Some(until)) if now > until => Verdict::new(Expired, "validity has ended", method),

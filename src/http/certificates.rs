@@ -1,6 +1,8 @@
 //! Issued certificates: the signed document, its QR code, revocation, and verifying a document
 //! handed in by a caller.
 
+use std::sync::Arc;
+
 use actix_web::http::header::{self, CacheControl, CacheDirective};
 use actix_web::{HttpRequest, HttpResponse, web};
 use uuid::Uuid;
@@ -117,6 +119,7 @@ async fn revoke(
     let revocation = state
         .run(move |conn| workflow::revoke_certificate(conn, &actor, id, &reason, now_seconds()))
         .await?;
+    state.scans.forget(id);
     telemetry::count(telemetry::CERTIFICATES_REVOKED);
     Ok(HttpResponse::Ok().json(revocation))
 }
@@ -144,8 +147,9 @@ async fn verify_document(
     require_json(&request)?;
     let document = footprint::parse_json_body(&body)?;
     let issuing = state.issuing.clone();
+    let scans = Arc::clone(&state.scans);
     let result = state
-        .run(move |conn| workflow::verify_document(conn, &issuing, document, now_seconds()))
+        .run(move |conn| workflow::verify_document(conn, &issuing, &scans, document, now_seconds()))
         .await?;
     telemetry::count_verification(result.status.as_str());
     Ok(HttpResponse::Ok().insert_header(no_store()).json(result))

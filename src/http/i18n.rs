@@ -7,7 +7,7 @@ use actix_web::http::header;
 use crate::footprint::{PreSeason, Source, Tier, TierRule, WaterRegime};
 
 /// A page language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Lang {
     /// 简体中文.
     Zh,

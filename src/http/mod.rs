@@ -15,6 +15,7 @@ pub mod methodology;
 pub mod openapi;
 pub mod operations;
 pub mod pages;
+pub mod pages_cache;
 pub mod problem;
 pub mod rate_limit;
 pub mod transparency;
@@ -27,7 +28,9 @@ use actix_web::{guard, middleware, web};
 
 use crate::db::{DbConnection, DbPool};
 use crate::label::LabelCache;
+use crate::workflow::scans::ScanCache;
 use crate::workflow::{IssuerContext, WorkflowError};
+use pages_cache::PageCache;
 use problem::ApiError;
 
 /// Largest JSON body accepted, in bytes.
@@ -44,16 +47,28 @@ pub struct AppState {
     backend: &'static str,
     /// QR codes and labels drawn so far.
     pub labels: Arc<LabelCache>,
+    /// Verification answers judged so far.
+    pub scans: Arc<ScanCache>,
+    /// Buyer pages drawn so far.
+    pub pages: Arc<PageCache>,
 }
 
 impl AppState {
-    /// Bundles the pool (of the named backend) and the issuer.
-    pub fn new(pool: DbPool, backend: &'static str, issuing: IssuerContext) -> Self {
+    /// Bundles the pool (of the named backend), the issuer, and a cache of verification
+    /// answers of up to `scan_cache_bytes`.
+    pub fn new(
+        pool: DbPool,
+        backend: &'static str,
+        issuing: IssuerContext,
+        scan_cache_bytes: u64,
+    ) -> Self {
         AppState {
             pool,
             issuing,
             backend,
             labels: Arc::new(LabelCache::default()),
+            scans: Arc::new(ScanCache::new(scan_cache_bytes)),
+            pages: Arc::new(PageCache::new(scan_cache_bytes / 4)),
         }
     }
 

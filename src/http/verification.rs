@@ -1,22 +1,28 @@
 //! `GET /v/{code}`: where a buyer's scan lands. Browsers get the page; `Accept:
 //! application/json` gets the verification result that scripts can re-check.
 
+use std::sync::Arc;
+
 use actix_web::http::StatusCode;
 use actix_web::http::header;
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::certificates::status_dependent;
 use super::i18n::{Lang, crop_name, status_word, tier_name};
+use super::pages_cache::PageKey;
 use super::problem::ApiError;
 use super::{AppState, allow, get_or_head};
 use crate::application::is_valid_gtin14;
 use crate::certificate::{CertificateCode, VerificationStatus};
 use crate::telemetry;
-use crate::workflow::certificates::{self as workflow, VerificationResult};
+use crate::workflow::certificates::VerificationResult;
 use crate::workflow::now_seconds;
+use crate::workflow::scans::{self, Scan};
 
 /// `/v/{code}`, its upper-case form `/V/{code}` (what compact QR codes carry), and the GS1
 /// Digital Link form `/01/{gtin}/10/{lot}/21/{code}`.
@@ -149,19 +155,14 @@ async fn answer(
         Err(_) => return page(StatusCode::BAD_REQUEST, unknown_page(lang, code_text)),
     };
 
-    let issuing = state.issuing.clone();
-    let outcome = state
-        .run(move |conn| workflow::verify_stored(conn, &issuing, code, now_seconds()))
+    let now = now_seconds();
+    let outcome = scan_of(state, code)
         .await
-        .and_then(|result| names_this_product(result, product.as_ref()));
-    count_outcome(&outcome);
+        .and_then(|scan| names_this_product(scan, product.as_ref()));
+    count_outcome(&outcome, now);
     match (outcome, wants_json) {
-        (Ok(result), true) => Ok(HttpResponse::Ok()
-            .insert_header(status_dependent())
-            .insert_header(varies())
-            .insert_header(varies())
-            .json(result)),
-        (Ok(result), false) => page(StatusCode::OK, buyer_page(lang, &result)),
+        (Ok(scan), true) => json_answer(&scan, now),
+        (Ok(scan), false) => Ok(buyer_page_answer(state, lang, &scan, now)?),
         (Err(ApiError::NotFound(_)), true) => Ok(unknown_json(code)),
         (Err(ApiError::NotFound(_)), false) => {
             page(StatusCode::NOT_FOUND, unknown_page(lang, &code.to_string()))
@@ -170,10 +171,60 @@ async fn answer(
     }
 }
 
+/// The scan of `code`: kept in memory, or read from the database (off the async worker) and
+/// kept.
+async fn scan_of(state: &AppState, code: CertificateCode) -> Result<Arc<Scan>, ApiError> {
+    if let Some(kept) = state.scans.get(code.uuid()) {
+        return Ok(kept);
+    }
+    let issuing = state.issuing.clone();
+    let scans = Arc::clone(&state.scans);
+    state
+        .run(move |conn| scans::scan(conn, &issuing, &scans, code))
+        .await
+}
+
+fn json_answer(scan: &Scan, now: DateTime<Utc>) -> Result<HttpResponse, ApiError> {
+    let body = scan
+        .json_at(now)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/json")
+        .insert_header(status_dependent())
+        .insert_header(varies())
+        .body(body))
+}
+
+/// The buyer page, drawn once per certificate, language, status and minute (the page shows
+/// the time of the check to the minute).
+fn buyer_page_answer(
+    state: &AppState,
+    lang: Lang,
+    scan: &Scan,
+    now: DateTime<Utc>,
+) -> Result<HttpResponse, ApiError> {
+    let (status, _) = scan.status_at(now);
+    let key = PageKey {
+        certificate: scan.code.uuid(),
+        lang,
+        status,
+        minute: now.timestamp().div_euclid(60),
+    };
+    let html = match state.pages.get(&key) {
+        Some(html) => html,
+        None => {
+            let html = Bytes::from(render(&buyer_page(lang, &scan.result_at(now)))?);
+            state.pages.insert(key, html.clone());
+            html
+        }
+    };
+    Ok(page_response(StatusCode::OK, html))
+}
+
 /// Counts a scan's answer for `/metrics`; a code this issuer never issued is `unknown`.
-fn count_outcome(outcome: &Result<VerificationResult, ApiError>) {
+fn count_outcome(outcome: &Result<Arc<Scan>, ApiError>, now: DateTime<Utc>) {
     match outcome {
-        Ok(result) => telemetry::count_verification(result.status.as_str()),
+        Ok(scan) => telemetry::count_verification(scan.status_at(now).0.as_str()),
         Err(ApiError::NotFound(_)) => telemetry::count_verification("unknown"),
         Err(_) => {}
     }
@@ -181,21 +232,20 @@ fn count_outcome(outcome: &Result<VerificationResult, ApiError>) {
 
 /// The result, unless a Digital Link's GTIN or lot differ from the certificate's.
 fn names_this_product(
-    result: VerificationResult,
+    scan: Arc<Scan>,
     product: Option<&(String, String)>,
-) -> Result<VerificationResult, ApiError> {
+) -> Result<Arc<Scan>, ApiError> {
     let Some((gtin, lot)) = product else {
-        return Ok(result);
+        return Ok(scan);
     };
     let field = |name: &str| {
-        result
-            .certificate
+        scan.document
             .pointer(&format!("/credentialSubject/product/{name}"))
             .and_then(Value::as_str)
             .map(str::to_owned)
     };
     if field("gtin").as_ref() == Some(gtin) && field("lot").as_ref() == Some(lot) {
-        Ok(result)
+        Ok(scan)
     } else {
         Err(ApiError::NotFound(
             "no certificate with this code for this GTIN and lot".into(),
@@ -230,14 +280,20 @@ fn unknown_json(code: CertificateCode) -> HttpResponse {
 }
 
 fn page(status: StatusCode, page: BuyerPage) -> Result<HttpResponse, ApiError> {
-    let html = page
-        .render()
-        .map_err(|e| ApiError::Internal(format!("template: {e}")))?;
-    Ok(HttpResponse::build(status)
+    Ok(page_response(status, Bytes::from(render(&page)?)))
+}
+
+fn render(page: &BuyerPage) -> Result<String, ApiError> {
+    page.render()
+        .map_err(|e| ApiError::Internal(format!("template: {e}")))
+}
+
+fn page_response(status: StatusCode, html: Bytes) -> HttpResponse {
+    HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
         .insert_header(status_dependent())
         .insert_header(varies())
-        .body(html))
+        .body(html)
 }
 
 fn unknown_page(lang: Lang, code: &str) -> BuyerPage {

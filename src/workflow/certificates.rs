@@ -9,7 +9,8 @@ use uuid::Uuid;
 use super::IssuerContext;
 use super::keys::active_signing_key;
 use super::keys::trusted_keys;
-use super::transparency::{LeafEvent, LogEvidence, append_leaf, issuance_evidence, origin};
+use super::scans::{ScanCache, scan};
+use super::transparency::{LeafEvent, LogEvidence, append_leaf};
 use super::{Actor, WorkflowError, require_role, utc};
 use crate::accounts::Role;
 use crate::certificate::{CertificateCode, Verdict, VerificationStatus, evaluate, not_in_log};
@@ -95,39 +96,15 @@ pub fn find_certificate(
 }
 
 /// Verifies a stored certificate as a buyer's scan does: signature, key, revocation, validity,
-/// with the log evidence a caller needs to re-check all of it. Reads one consistent snapshot.
+/// with the log evidence a caller needs to re-check all of it. Served from `scans` when kept.
 pub fn verify_stored(
     conn: &mut DbConnection,
     issuing: &IssuerContext,
+    scans: &ScanCache,
     code: CertificateCode,
     now: DateTime<Utc>,
 ) -> Result<VerificationResult, WorkflowError> {
-    conn.transaction(|conn| {
-        let stored = find_certificate(conn, code.uuid())?;
-        let keys = trusted_keys(conn)?;
-        let revoked = stored.revocation.is_some();
-        let verdict = evaluate(&stored.document, Some(&keys), revoked, now);
-        let log = log_evidence(conn, issuing, &stored.row.id)?;
-
-        let mut verified = result(verdict, code, stored.document, stored.revocation, now);
-        verified.log = log;
-        Ok(verified)
-    })
-}
-
-/// The issuance leaf with its proof, signed by the active key; none while no key can sign.
-fn log_evidence(
-    conn: &mut DbConnection,
-    issuing: &IssuerContext,
-    certificate_id: &str,
-) -> Result<Option<LogEvidence>, WorkflowError> {
-    let key = match active_signing_key(conn, &issuing.keys) {
-        Ok(key) => key,
-        Err(WorkflowError::Unavailable(_)) => return Ok(None),
-        Err(other) => return Err(other),
-    };
-    let origin = origin(&issuing.public_base_url);
-    issuance_evidence(conn, certificate_id, &key, &origin)
+    Ok(scan(conn, issuing, scans, code)?.result_at(now))
 }
 
 /// Verifies a certificate document handed in by a caller, against what this issuer really
@@ -138,13 +115,14 @@ fn log_evidence(
 pub fn verify_document(
     conn: &mut DbConnection,
     issuing: &IssuerContext,
+    scans: &ScanCache,
     document: Value,
     now: DateTime<Utc>,
 ) -> Result<VerificationResult, WorkflowError> {
     let id = certificate_id_of(&document).ok_or_else(not_a_certificate_id)?;
     let code = CertificateCode::from_uuid(id);
     if is_the_stored_document(conn, id, &document)? {
-        return verify_stored(conn, issuing, code, now);
+        return verify_stored(conn, issuing, scans, code, now);
     }
 
     let keys = trusted_keys(conn)?;

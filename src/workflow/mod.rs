@@ -9,6 +9,7 @@ pub mod applications;
 pub mod certificates;
 pub mod evidence;
 pub mod keys;
+pub mod scans;
 pub mod transparency;
 pub mod users;
 

@@ -2,6 +2,7 @@
 //! proofs, and signing checkpoints.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -12,7 +13,9 @@ pub use crate::certificate::LeafEvent;
 use crate::db::transparency::{self as rows, LogEntryRow, SubtreeRow};
 use crate::db::{DbConnection, StorageError};
 use crate::keys::IssuerKey;
-use crate::tlog::{self, CompactRange, ConsistencyProof, Hash, InclusionProof, SubtreeStore};
+use crate::tlog::{
+    self, CompactRange, ConsistencyProof, Hash, InclusionProof, SubtreeId, SubtreeStore,
+};
 
 /// Reads subtree hashes through a borrowed connection.
 struct StoredSubtrees<'c> {
@@ -27,6 +30,25 @@ impl SubtreeStore for StoredSubtrees<'_> {
         let mut conn = self.conn.borrow_mut();
         let stored = rows::subtree(&mut conn, i32::from(level), index)?;
         stored.map(|text| decode_hash(&text)).transpose()
+    }
+
+    /// One query for the whole proof or root, instead of one per hash: on PostgreSQL each
+    /// query is a round trip.
+    fn subtrees(&self, ids: &[SubtreeId]) -> Result<Vec<Option<Hash>>, StorageError> {
+        let keys = ids
+            .iter()
+            .map(|id| {
+                let index =
+                    i64::try_from(id.index).map_err(|_| StorageError::Corrupt("index".into()))?;
+                Ok((i32::from(id.level), index))
+            })
+            .collect::<Result<Vec<_>, StorageError>>()?;
+        let mut conn = self.conn.borrow_mut();
+        let mut found = HashMap::new();
+        for row in rows::subtrees(&mut conn, &keys)? {
+            found.insert((row.level, row.subtree_index), decode_hash(&row.hash)?);
+        }
+        Ok(keys.iter().map(|key| found.get(key).copied()).collect())
     }
 }
 
@@ -127,7 +149,8 @@ pub fn signed_checkpoint(
     sign_checkpoint(key, origin, size, &root)
 }
 
-fn sign_checkpoint(
+/// Signs the checkpoint of the tree of `size` leaves with root `root`.
+pub fn sign_checkpoint(
     key: &IssuerKey,
     origin: &str,
     size: u64,
@@ -214,26 +237,4 @@ pub struct LogEvidence {
     pub inclusion_proof: InclusionProof,
     /// The signed checkpoint (C2SP signed note).
     pub checkpoint: String,
-}
-
-/// Log evidence for a certificate's issuance, against a fresh checkpoint.
-pub fn issuance_evidence(
-    conn: &mut DbConnection,
-    certificate_id: &str,
-    key: &IssuerKey,
-    origin: &str,
-) -> Result<Option<LogEvidence>, WorkflowError> {
-    let Some(entry) = rows::issuance_entry(conn, certificate_id)? else {
-        return Ok(None);
-    };
-    let (size, root) = current_head(conn)?;
-    let checkpoint = sign_checkpoint(key, origin, size, &root)?;
-    let index = u64::try_from(entry.leaf_index).map_err(tree_error)?;
-    let inclusion_proof = inclusion(conn, index, size)?;
-    let leaf = serde_json::from_slice(&entry.data).map_err(tree_error)?;
-    Ok(Some(LogEvidence {
-        leaf,
-        inclusion_proof,
-        checkpoint,
-    }))
 }
