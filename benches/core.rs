@@ -1,9 +1,7 @@
 //! Micro-benchmarks of the pure code on a scan's and an issuance's path (performance.md):
-//! footprint, canonicalise + sign, verify as the service does, QR encoding, and an inclusion
-//! proof in a log of a million leaves. Run with `cargo bench --bench core`.
-//!
-//! The printable label (SVG/PNG render) is being built on another branch; its benchmark is to
-//! be added here once that merges, next to `qr_encode`.
+//! footprint, canonicalise + sign, verify as the service does, QR encoding, the printable label
+//! (SVG and 300 dpi PNG), and an inclusion proof in a log of a million leaves. Run with
+//! `cargo bench --bench core`.
 
 use std::hint::black_box;
 
@@ -20,7 +18,9 @@ use zerolabel::certificate::{
 };
 use zerolabel::credential::{self, generate_signing_key, multikey};
 use zerolabel::footprint::{self, FootprintReport};
-use zerolabel::label::{qr_png, qr_svg, verification_url};
+use zerolabel::label::qr::encode;
+use zerolabel::label::verification_url;
+use zerolabel::label::{LabelFacts, PRINT_DPI, label_svg, qr_payload, qr_png, qr_svg, render};
 use zerolabel::status::status_list_entry;
 use zerolabel::tlog::{self, MemoryStore};
 
@@ -128,6 +128,34 @@ fn qr_benchmarks(c: &mut Criterion) {
     });
 }
 
+/// The label of the chestnut batch, as `label.svg` and `label.png` draw it.
+fn label_benchmarks(c: &mut Criterion) {
+    let code = CertificateCode::from_uuid(Uuid::from_u128(0x2b3c_4d5e_6f70_4182_93a4_b5c6));
+    let qr = encode(&qr_payload("https://labels.example.cn", code)).expect("fits");
+    let facts = LabelFacts {
+        tier_zh: "低碳".to_owned(),
+        tier_en: "Low carbon".to_owned(),
+        footprint: "0.41 kg CO2e/kg".to_owned(),
+        product: "金叵罗板栗 Jinpoluo chestnuts".to_owned(),
+        lot: Some("2026-CH-01".to_owned()),
+        farm: "金叵罗板栗园 Jinpoluo Chestnut Orchard".to_owned(),
+        village: "金叵罗村 Jinpoluo".to_owned(),
+        valid_until: "2027-10-01".to_owned(),
+        issuer: "Jinpoluo Zero-Carbon Label Office".to_owned(),
+    };
+    c.bench_function("label_svg", |b| {
+        b.iter(|| label_svg(black_box(&facts), &qr))
+    });
+    if !render::fonts_available() {
+        eprintln!("label_png skipped: no Chinese font (install fonts-noto-cjk)");
+        return;
+    }
+    let svg = label_svg(&facts, &qr);
+    c.bench_function("label_png_300dpi", |b| {
+        b.iter(|| render::png(black_box(&svg), PRINT_DPI).expect("renders"))
+    });
+}
+
 fn inclusion_proof_benchmarks(c: &mut Criterion) {
     let mut store = MemoryStore::new();
     for index in 0..LOG_LEAVES {
@@ -159,6 +187,7 @@ criterion_group!(
     footprint_benchmarks,
     credential_benchmarks,
     qr_benchmarks,
+    label_benchmarks,
     inclusion_proof_benchmarks
 );
 criterion_main!(benches);

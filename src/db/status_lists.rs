@@ -11,8 +11,20 @@ pub fn next_free_entry(
     conn: &mut DbConnection,
     list_size: u64,
 ) -> Result<(i64, i64), StorageError> {
-    let taken: i64 = certificate_status::table.count().get_result(conn)?;
     let size = i64::try_from(list_size).map_err(|_| StorageError::Corrupt("list size".into()))?;
+    // The last entry handed out, read from the (list_id, list_index) index: entries are taken
+    // in order, so the next one follows it (counting the rows would read all of them).
+    let last: Option<(i64, i64)> = certificate_status::table
+        .select((certificate_status::list_id, certificate_status::list_index))
+        .order((
+            certificate_status::list_id.desc(),
+            certificate_status::list_index.desc(),
+        ))
+        .first(conn)
+        .optional()?;
+    let taken = last.map_or(0, |(list_id, list_index)| {
+        (list_id - 1) * size + list_index + 1
+    });
     Ok((taken / size + 1, taken % size))
 }
 

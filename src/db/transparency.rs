@@ -1,7 +1,9 @@
 //! The transparency log's rows: entries (what each leaf records) and perfect-subtree hashes.
 
 use chrono::NaiveDateTime;
+use diesel::pg::PgConnection;
 use diesel::prelude::*;
+use diesel::sql_types::{Array, BigInt, Integer};
 
 use super::schema::{log_entries, log_subtrees};
 use super::{DbConnection, StorageError};
@@ -24,7 +26,7 @@ pub struct LogEntryRow {
 }
 
 /// A perfect-subtree hash as stored (hex).
-#[derive(Debug, Clone, Queryable, Selectable, Insertable)]
+#[derive(Debug, Clone, Queryable, QueryableByName, Selectable, Insertable)]
 #[diesel(table_name = log_subtrees)]
 pub struct SubtreeRow {
     /// 0 for leaves.
@@ -76,28 +78,49 @@ pub fn subtree(
         .optional()?)
 }
 
-/// The stored hashes of several perfect subtrees, `(level, subtree_index)`, in one query; absent
-/// ones are left out of the answer.
+/// The stored hashes of several perfect subtrees, `(level, subtree_index)`; absent ones are
+/// left out of the answer. On PostgreSQL one query (each query is a network round trip); on
+/// SQLite one prepared lookup per subtree, which costs less than preparing a query whose text
+/// changes with the number of subtrees.
 pub fn subtrees(
     conn: &mut DbConnection,
     ids: &[(i32, i64)],
 ) -> Result<Vec<SubtreeRow>, StorageError> {
-    let Some(((first_level, first_index), rest)) = ids.split_first() else {
-        return Ok(Vec::new());
-    };
-    let is = |level: i32, index: i64| {
-        log_subtrees::level
-            .eq(level)
-            .and(log_subtrees::subtree_index.eq(index))
-    };
-    let mut query = log_subtrees::table
-        .filter(is(*first_level, *first_index))
-        .select(SubtreeRow::as_select())
-        .into_boxed();
-    for (level, index) in rest {
-        query = query.or_filter(is(*level, *index));
+    match conn {
+        DbConnection::Postgres(pg) => subtrees_in_one_query(pg, ids),
+        DbConnection::Sqlite(_) => {
+            let mut found = Vec::with_capacity(ids.len());
+            for &(level, subtree_index) in ids {
+                if let Some(hash) = subtree(conn, level, subtree_index)? {
+                    found.push(SubtreeRow {
+                        level,
+                        subtree_index,
+                        hash,
+                    });
+                }
+            }
+            Ok(found)
+        }
     }
-    Ok(query.load(conn)?)
+}
+
+/// The subtrees whose keys are given as two parallel arrays: the statement's text is the same
+/// for any number of keys, so PostgreSQL prepares it once per connection.
+fn subtrees_in_one_query(
+    pg: &mut PgConnection,
+    ids: &[(i32, i64)],
+) -> Result<Vec<SubtreeRow>, StorageError> {
+    let (levels, indexes): (Vec<i32>, Vec<i64>) = ids.iter().copied().unzip();
+    let rows = diesel::sql_query(
+        "SELECT s.level, s.subtree_index, s.hash \
+         FROM log_subtrees s \
+         JOIN UNNEST($1::INTEGER[], $2::BIGINT[]) AS wanted (level, subtree_index) \
+         ON s.level = wanted.level AND s.subtree_index = wanted.subtree_index",
+    )
+    .bind::<Array<Integer>, _>(levels)
+    .bind::<Array<BigInt>, _>(indexes)
+    .load::<SubtreeRow>(pg)?;
+    Ok(rows)
 }
 
 /// The entry recording a certificate's issuance.

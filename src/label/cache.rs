@@ -12,7 +12,7 @@ use uuid::Uuid;
 use super::{Artifact, Link};
 
 /// Bytes of drawings kept (the oldest and least used go first).
-const DEFAULT_BYTES: u64 = 64 * 1024 * 1024;
+const DEFAULT_BYTES: u64 = 16 * 1024 * 1024;
 /// Encoded QR codes kept (a few kilobytes each).
 const DEFAULT_CODES: usize = 4096;
 

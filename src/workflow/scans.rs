@@ -430,3 +430,124 @@ fn follow_from(
     }
     Ok(entries.len() as u64)
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use serde_json::json;
+
+    use super::*;
+    use crate::credential::{add_proof, generate_signing_key, multikey};
+    use crate::tlog::InclusionProof;
+
+    fn at(year: i32, month: u32, day: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(year, month, day, 12, 0, 0)
+            .single()
+            .expect("a real date")
+    }
+
+    /// A certificate valid through 2026, signed by a key listed from 2025.
+    fn signed_scan(revocation: Option<RevocationSummary>) -> Scan {
+        let key = generate_signing_key().expect("a key");
+        let unsigned = json!({
+            "id": "urn:uuid:6a4b0c3e-9d7f-4e8a-b1c2-3d4e5f6a7b8c",
+            "validFrom": "2026-01-01T00:00:00Z",
+            "validUntil": "2026-12-31T23:59:59Z",
+            "credentialSubject": { "product": { "name": "Chestnuts 栗子" } }
+        });
+        let document = add_proof(&unsigned, &key, at(2026, 1, 1)).expect("signed");
+        let listed = TrustedKey {
+            public_key_multibase: multikey(&key.verifying_key()),
+            valid_from: at(2025, 1, 1),
+            valid_until: None,
+            compromised_at: None,
+        };
+        let judgement = judge(&document, Some(&[listed]), revocation.is_some());
+        let log = LogEvidence {
+            leaf: json!({ "kind": "issuance" }),
+            inclusion_proof: InclusionProof {
+                leaf_index: 3,
+                tree_size: 8,
+                hashes: vec![[7; 32], [9; 32]],
+            },
+            checkpoint: "example.org/log\n8\nAAAA\n\n— example.org/log sig\n".to_owned(),
+        };
+        let code = CertificateCode::from_uuid(
+            certificate_id_of(&document).expect("the document names its id"),
+        );
+        Scan::new(code, judgement, document, revocation, Some(log)).expect("a scan")
+    }
+
+    fn certificate_id_of(document: &Value) -> Option<Uuid> {
+        super::super::certificates::certificate_id_of(document)
+    }
+
+    #[test]
+    fn the_spliced_json_is_byte_for_byte_the_serialised_result() {
+        let revoked = RevocationSummary {
+            revoked_at: at(2026, 6, 1),
+            reason: "Residue \"test\" failed".to_owned(),
+        };
+        for scan in [signed_scan(None), signed_scan(Some(revoked))] {
+            for now in [at(2025, 6, 1), at(2026, 6, 1), at(2027, 6, 1)] {
+                let spliced = scan.json_at(now).expect("JSON");
+                let whole = serde_json::to_vec(&scan.result_at(now)).expect("JSON");
+                assert_eq!(
+                    String::from_utf8_lossy(&spliced),
+                    String::from_utf8_lossy(&whole)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_kept_scan_reads_the_clock_each_time() {
+        let scan = signed_scan(None);
+        let statuses: Vec<VerificationStatus> = [at(2025, 6, 1), at(2026, 6, 1), at(2027, 6, 1)]
+            .into_iter()
+            .map(|now| scan.status_at(now).0)
+            .collect();
+        assert_eq!(
+            statuses,
+            [
+                VerificationStatus::NotYetValid,
+                VerificationStatus::Valid,
+                VerificationStatus::Expired
+            ]
+        );
+        let revoked = signed_scan(Some(RevocationSummary {
+            revoked_at: at(2026, 6, 1),
+            reason: "Mislabelled".to_owned(),
+        }));
+        assert_eq!(
+            revoked.status_at(at(2027, 6, 1)).0,
+            VerificationStatus::Revoked
+        );
+    }
+
+    #[test]
+    fn forgetting_moves_the_epoch_so_a_read_begun_before_is_not_kept() {
+        let cache = ScanCache::default();
+        let scan = Arc::new(signed_scan(None));
+        let id = scan.code.uuid();
+
+        let before = cache.epoch();
+        cache.forget(id);
+        cache.keep(&scan, before);
+        assert!(cache.get(id).is_none(), "a read from before the revocation");
+
+        cache.keep(&scan, cache.epoch());
+        assert!(cache.get(id).is_some());
+        cache.forget_all();
+        assert!(cache.get(id).is_none());
+        assert_eq!(cache.weight(), 0);
+    }
+
+    #[test]
+    fn a_cache_of_no_bytes_keeps_nothing() {
+        let cache = ScanCache::new(0);
+        let scan = Arc::new(signed_scan(None));
+        cache.keep(&scan, cache.epoch());
+        assert!(cache.get(scan.code.uuid()).is_none());
+    }
+}

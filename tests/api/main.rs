@@ -25,6 +25,7 @@ mod operations;
 mod presentation;
 mod protection;
 mod random_bodies;
+mod scans;
 mod trust;
 mod walking_skeleton;
 mod workflow_rules;
