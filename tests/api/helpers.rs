@@ -363,6 +363,12 @@ impl TestApp {
     }
 }
 
+/// The printed code of the certificate with id `certificate_id`.
+pub fn code_of(certificate_id: &str) -> String {
+    let uuid = uuid::Uuid::parse_str(certificate_id).expect("a certificate id is a UUID");
+    zerolabel::certificate::CertificateCode::from_uuid(uuid).to_string()
+}
+
 /// Whether an external program (chromium, pdfinfo) can be run. Missing in CI (`CI=true`) is a
 /// failure; on a developer's machine the caller skips with a message naming the package.
 pub fn program_available(program: &str, package: &str) -> bool {

@@ -6,20 +6,14 @@ use std::time::{Duration, Instant};
 
 use reqwest::{Client, StatusCode};
 use serde_json::Value;
-use zerolabel::certificate::CertificateCode;
 use zerolabel::config::Settings;
 use zerolabel::startup::Application;
 
-use crate::helpers::{TestApp, TestUser, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, TestUser, code_of, spawn_app, spawn_app_with};
 
 /// How long another process's change may take to reach kept answers: the follow interval of
 /// one second, with room for a loaded machine.
 const FOLLOW_DEADLINE: Duration = Duration::from_secs(10);
-
-fn code_of(certificate_id: &str) -> String {
-    let uuid = uuid::Uuid::parse_str(certificate_id).expect("a certificate id is a UUID");
-    CertificateCode::from_uuid(uuid).to_string()
-}
 
 /// Issues one certificate and returns its id with the auditor who approved it.
 async fn issue(app: &TestApp) -> (String, TestUser) {

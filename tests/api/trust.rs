@@ -21,7 +21,7 @@ use zerolabel::workflow::transparency::{append_leaf_bytes, current_head, inclusi
 
 use crate::applications::change_one_digit_of_the_footprint;
 use crate::helpers::{
-    TestApp, TestDatabase, TestUser, assert_problem, checkpoint_of, shared_dir, spawn_app,
+    TestApp, TestDatabase, TestUser, assert_problem, checkpoint_of, code_of, shared_dir, spawn_app,
 };
 
 /// Runs the `zerolabel` binary off the async runtime, so the server keeps answering it.
@@ -105,11 +105,6 @@ async fn verification_result(app: &TestApp, id: &str) -> Value {
     let response = app.get_json_url(&url).await;
     assert_eq!(response.status(), StatusCode::OK, "GET /v/{code}");
     response.json().await.expect("a verification result")
-}
-
-fn code_of(id: &str) -> String {
-    let uuid = uuid::Uuid::parse_str(id).expect("a certificate id is a UUID");
-    zerolabel::certificate::CertificateCode::from_uuid(uuid).to_string()
 }
 
 /// The latest checkpoint: the note as served and what it says.
