@@ -398,6 +398,25 @@ fn begin_write(conn: &mut DbConnection) -> diesel::QueryResult<()> {
     }
 }
 
+/// Runs the reads of `work` as one snapshot on SQLite, where a transaction takes the file's read
+/// lock once instead of once per statement; on PostgreSQL the statements run on their own,
+/// since `BEGIN` and `COMMIT` would cost two more round trips. Meant for reads of rows that are
+/// never updated once written, where no snapshot is needed for correctness.
+pub fn read_together<T, E>(
+    conn: &mut DbConnection,
+    work: impl FnOnce(&mut DbConnection) -> Result<T, E>,
+) -> Result<T, E>
+where
+    E: From<diesel::result::Error>,
+{
+    use diesel::Connection;
+
+    match conn {
+        DbConnection::Sqlite(_) => conn.transaction(work),
+        DbConnection::Postgres(_) => work(conn),
+    }
+}
+
 /// Writes a consistent copy of a SQLite database to `output` while others keep reading and
 /// writing (`VACUUM INTO` reads one snapshot). PostgreSQL has `pg_dump` for this.
 pub fn backup_sqlite(

@@ -30,7 +30,7 @@ use super::{IssuerContext, WorkflowError, utc};
 use crate::certificate::{CertificateCode, Judgement, TrustedKey, VerificationStatus, judge};
 use crate::db::certificates as certificate_rows;
 use crate::db::transparency as log_rows;
-use crate::db::{DbConnection, StorageError};
+use crate::db::{DbConnection, StorageError, read_together};
 use crate::keys::IssuerKey;
 use crate::tlog::Hash;
 
@@ -332,14 +332,16 @@ pub fn scan(
         return Ok(kept);
     }
     let epoch = cache.epoch();
-    let scan = Arc::new(read_scan(conn, issuing, cache, code)?);
+    let scan = Arc::new(read_together(conn, |conn| {
+        read_scan(conn, issuing, cache, code)
+    })?);
     cache.keep(&scan, epoch);
     Ok(scan)
 }
 
 /// Reads and judges a scan. The rows read are never updated once written (a revocation is a
 /// row of its own, and the epoch check in [`ScanCache::keep`] covers one arriving meanwhile),
-/// so no transaction is needed: on PostgreSQL that saves two round trips.
+/// so they need no snapshot; [`read_together`] only saves SQLite taking its lock per query.
 fn read_scan(
     conn: &mut DbConnection,
     issuing: &IssuerContext,
