@@ -224,7 +224,9 @@ def oha_latency(server, codes_or_path, rate, seconds, connections, work, accept)
         command += ["--urls-from-file", str(urls)]
     else:
         command.append(server.base + codes_or_path)
+    generator_before = children_cpu_seconds()
     output = subprocess.run(command, check=True, capture_output=True, text=True)
+    generator = children_cpu_seconds() - generator_before
     report = json.loads(output.stdout)
     percentiles = report["latencyPercentiles"]
     summary = report["summary"]
@@ -235,6 +237,7 @@ def oha_latency(server, codes_or_path, rate, seconds, connections, work, accept)
         "success_rate": summary.get("successRate"),
         "p50_ms": percentiles["p50"] * 1000,
         "p99_ms": percentiles["p99"] * 1000,
+        "generator_busy": generator / seconds,
     }
 
 
@@ -251,6 +254,7 @@ def wrk_paced_latency(server, codes_or_path, rate, seconds, connections, work, a
         "achieved_rate": result["requests_per_second"],
         "p50_ms": result["latency_us"]["p50"] / 1000,
         "p99_ms": result["latency_us"]["p99"] / 1000,
+        "generator_busy": result["generator_busy"],
     }
 
 
@@ -437,6 +441,11 @@ def run(options, servers, seeded, work):
     latency = {"verify_warm_half_max": fixed_rate_latency(
         sqlite, f"/v/{first}", half_max, options.seconds, options.connections, work, json_accept)}
     ratios["verify_p99_ms_at_half_max"] = latency["verify_warm_half_max"]["p99_ms"]
+    # The same rate on the plaintext route: the latency floor of this machine and generator, to
+    # tell the server's share of the p99 from the load generator's.
+    latency["plaintext_same_rate"] = fixed_rate_latency(
+        sqlite, "/bench/plaintext", half_max, options.seconds, options.connections, work,
+        "text/plain")
     if "large" in servers:
         cold_rate = statistics.median(r["verify_cold"]["requests_per_second"] for r in rounds) / 2
         for name, server in (("1k", sqlite_cold), ("1m", servers["large"])):
@@ -467,7 +476,8 @@ def run(options, servers, seeded, work):
             f"{name} {idle[name]}/{server.peak_rss_kb()}" for name, server in servers.items()),
     ] + [
         f"latency {name}: {data['tool']} at {data['rate']:.0f} req/s: "
-        f"p50 {data['p50_ms']:.3f} ms, p99 {data['p99_ms']:.3f} ms"
+        f"p50 {data['p50_ms']:.3f} ms, p99 {data['p99_ms']:.3f} ms, "
+        f"generator {data['generator_busy'] * 100:.0f} % busy"
         for name, data in latency.items()
     ]
     return {
