@@ -4,7 +4,8 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use super::schema::{certificates, revocations};
+use super::schema::{certificates, log_entries, revocations};
+use super::transparency::LogEntryRow;
 use super::{DbConnection, StorageError};
 
 /// A certificate as stored: the signed document exactly as issued.
@@ -66,6 +67,43 @@ pub fn find_certificate(
         .select(CertificateRow::as_select())
         .first(conn)
         .optional()?)
+}
+
+/// What a scan reads of one certificate: its row, its revocation if any, and the log leaf
+/// that recorded its issuance if any.
+#[derive(Debug, Clone)]
+pub struct ScanRows {
+    /// The certificate.
+    pub certificate: CertificateRow,
+    /// Set once revoked.
+    pub revocation: Option<RevocationRow>,
+    /// The issuance leaf (absent for a certificate issued before the log existed).
+    pub issuance: Option<LogEntryRow>,
+}
+
+/// Finds a certificate with its revocation and issuance leaf in one query: on PostgreSQL each
+/// query is a network round trip, and a scan that misses the cache is mostly round trips.
+pub fn find_for_scan(conn: &mut DbConnection, id: &str) -> Result<Option<ScanRows>, StorageError> {
+    let found = certificates::table
+        .left_join(revocations::table)
+        .left_join(
+            log_entries::table.on(log_entries::certificate_id
+                .eq(certificates::id.nullable())
+                .and(log_entries::kind.eq("issuance"))),
+        )
+        .filter(certificates::id.eq(id))
+        .select((
+            CertificateRow::as_select(),
+            Option::<RevocationRow>::as_select(),
+            Option::<LogEntryRow>::as_select(),
+        ))
+        .first::<(CertificateRow, Option<RevocationRow>, Option<LogEntryRow>)>(conn)
+        .optional()?;
+    Ok(found.map(|(certificate, revocation, issuance)| ScanRows {
+        certificate,
+        revocation,
+        issuance,
+    }))
 }
 
 /// Finds the certificate issued for an application.

@@ -29,7 +29,7 @@ use super::transparency::{LogEvidence, current_head, inclusion, origin, sign_che
 use super::{IssuerContext, WorkflowError, utc};
 use crate::certificate::{CertificateCode, Judgement, TrustedKey, VerificationStatus, judge};
 use crate::db::certificates as certificate_rows;
-use crate::db::transparency as log_rows;
+use crate::db::transparency::{self as log_rows, LogEntryRow};
 use crate::db::{DbConnection, StorageError, read_together};
 use crate::keys::IssuerKey;
 use crate::tlog::Hash;
@@ -349,20 +349,20 @@ fn read_scan(
     code: CertificateCode,
 ) -> Result<Scan, WorkflowError> {
     let id = code.uuid().to_string();
-    let row = certificate_rows::find_certificate(conn, &id)?
+    let rows = certificate_rows::find_for_scan(conn, &id)?
         .ok_or(WorkflowError::NotFound("certificate"))?;
-    let document: Value = serde_json::from_str(&row.document)
+    let document: Value = serde_json::from_str(&rows.certificate.document)
         .map_err(|e| StorageError::Corrupt(format!("certificate document: {e}")))?;
-    let revocation = certificate_rows::find_revocation(conn, &id)?.map(|r| RevocationSummary {
+    let revocation = rows.revocation.map(|r| RevocationSummary {
         revoked_at: utc(r.revoked_at),
         reason: r.reason,
     });
 
     let trust = cache.trust(conn, issuing)?;
     let judgement = judge(&document, Some(&trust.keys), revocation.is_some());
-    let log = match &trust.signing {
-        Some(key) => issuance_evidence(conn, cache, issuing, &id, key)?,
-        None => None,
+    let log = match (&trust.signing, rows.issuance) {
+        (Some(key), Some(entry)) => Some(issuance_evidence(conn, cache, issuing, entry, key)?),
+        _ => None,
     };
     Scan::new(code, judgement, document, revocation, log)
 }
@@ -372,12 +372,9 @@ fn issuance_evidence(
     conn: &mut DbConnection,
     cache: &ScanCache,
     issuing: &IssuerContext,
-    certificate_id: &str,
+    entry: LogEntryRow,
     key: &IssuerKey,
-) -> Result<Option<LogEvidence>, WorkflowError> {
-    let Some(entry) = log_rows::issuance_entry(conn, certificate_id)? else {
-        return Ok(None);
-    };
+) -> Result<LogEvidence, WorkflowError> {
     let index = u64::try_from(entry.leaf_index)
         .map_err(|_| StorageError::Corrupt("negative leaf index".into()))?;
     let head = cache.head_covering(conn, key, &origin(&issuing.public_base_url), index)?;
@@ -389,11 +386,11 @@ fn issuance_evidence(
             .verify(&crate::tlog::leaf_hash(&entry.data), &head.root)
             .is_ok()
     );
-    Ok(Some(LogEvidence {
+    Ok(LogEvidence {
         leaf,
         inclusion_proof,
         checkpoint: head.note.clone(),
-    }))
+    })
 }
 
 /// Reads the log's leaves appended since the last call and forgets what they change: the scan
