@@ -165,6 +165,36 @@ def seed(name, database_url, keys_dir, work, count):
     }
 
 
+def pin_local_postgres(cores):
+    """Moves a local PostgreSQL server's processes (and so the backends it forks from now on)
+    to CORES; returns their pids, or an empty list when there are none or they cannot be moved.
+    On this 2-core machine the backends would otherwise take a third of core 0 from the server
+    under test; in production PostgreSQL runs on machines of its own."""
+    pids = []
+    for status in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if status.read_text().strip() in ("postgres", "postmaster"):
+                pids.append(int(status.parent.name))
+        except OSError:
+            continue
+    moved = []
+    for pid in pids:
+        try:
+            os.sched_setaffinity(pid, cores)
+            moved.append(pid)
+        except OSError:
+            continue
+    return moved
+
+
+def unpin(pids):
+    for pid in pids:
+        try:
+            os.sched_setaffinity(pid, range(os.cpu_count()))
+        except OSError:
+            continue
+
+
 def fresh_postgres(base_url, name):
     """Drops and creates database NAME on the PostgreSQL server of BASE_URL."""
     admin = f"{base_url}/postgres"
@@ -347,6 +377,10 @@ def median_ratio(rounds, numerator, denominator):
     return statistics.median(numerator(r) / denominator(r) for r in rounds)
 
 
+def is_local(url):
+    return any(host in url for host in ("@127.0.0.1", "@localhost", "//127.0.0.1", "//localhost"))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
@@ -383,6 +417,8 @@ def main():
             seeded["large"] = {"codes": large_dir / "codes-large.txt", "seed": None}
         servers["large"] = Server("large", large_url, large_dir / "keys", work, cache_mb=0)
 
+    pinned = pin_local_postgres({1}) if is_local(options.postgres) else []
+    log(f"PostgreSQL processes moved to core 1: {len(pinned)}")
     try:
         for server in servers.values():
             server.start()
@@ -390,6 +426,8 @@ def main():
     finally:
         for server in servers.values():
             server.stop()
+        unpin(pinned)
+    result["postgres_pinned_to_core_1"] = bool(pinned)
 
     result["seeding"] = {name: data["seed"] for name, data in seeded.items()}
     result["started"] = stamp
@@ -447,7 +485,11 @@ def run(options, servers, seeded, work):
         sqlite, "/bench/plaintext", half_max, options.seconds, options.connections, work,
         "text/plain")
     if "large" in servers:
-        cold_rate = statistics.median(r["verify_cold"]["requests_per_second"] for r in rounds) / 2
+        # A light load both servers carry without queueing, so the p50 is one request's time:
+        # a quarter of the lower of the two cold maxima.
+        cold_rate = min(
+            statistics.median(r[name]["requests_per_second"] for r in rounds)
+            for name in ("verify_cold", "verify_cold_1m")) / 4
         for name, server in (("1k", sqlite_cold), ("1m", servers["large"])):
             key = "sqlite" if name == "1k" else "large"
             latency[f"verify_cold_{name}"] = fixed_rate_latency(

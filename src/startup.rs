@@ -73,12 +73,22 @@ impl Application {
     }
 
     /// Serves until the process is told to stop, following the transparency log meanwhile so
-    /// that revocations and key changes made elsewhere reach the kept verification answers.
+    /// that revocations and key changes made elsewhere reach the kept verification answers, and
+    /// folding latency samples into the metrics' histograms so they stay bounded.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         tokio::select! {
             served = self.server => served,
             never = follow_log_forever(self.state) => match never {},
+            never = fold_histogram_samples_forever() => match never {},
         }
+    }
+}
+
+/// Calls [`telemetry::fold_histogram_samples`] every [`telemetry::METRICS_UPKEEP_INTERVAL`].
+async fn fold_histogram_samples_forever() -> std::convert::Infallible {
+    loop {
+        tokio::time::sleep(telemetry::METRICS_UPKEEP_INTERVAL).await;
+        telemetry::fold_histogram_samples();
     }
 }
 

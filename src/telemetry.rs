@@ -3,7 +3,7 @@
 //! [`record_request`] (requests and latencies by route pattern) and by the domain counters below.
 
 use std::sync::OnceLock;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
@@ -72,6 +72,18 @@ fn prometheus() -> Option<&'static PrometheusHandle> {
 /// Makes sure the recorder is installed before the first request is counted.
 pub fn init_metrics() {
     let _ = prometheus();
+}
+
+/// How often [`fold_histogram_samples`] should run.
+pub const METRICS_UPKEEP_INTERVAL: Duration = Duration::from_secs(5);
+
+/// Folds the latency samples recorded since the last call into their histogram buckets. The
+/// recorder keeps every raw sample until this runs (or `/metrics` is read), so without it a
+/// busy server that nobody scrapes grows by a few bytes per request without end.
+pub fn fold_histogram_samples() {
+    if let Some(handle) = prometheus() {
+        handle.run_upkeep();
+    }
 }
 
 /// Every metric so far, in the Prometheus text format.
