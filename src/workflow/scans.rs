@@ -25,7 +25,9 @@ use uuid::Uuid;
 
 use super::certificates::{RevocationSummary, VerificationResult};
 use super::keys::{active_signing_key, trusted_keys};
-use super::transparency::{LogEvidence, current_head, inclusion, origin, sign_checkpoint};
+use super::transparency::{
+    LogEvidence, current_head, inclusion_in_reached_size, origin, sign_checkpoint,
+};
 use super::{IssuerContext, WorkflowError, utc};
 use crate::certificate::{CertificateCode, Judgement, TrustedKey, VerificationStatus, judge};
 use crate::db::certificates as certificate_rows;
@@ -378,7 +380,7 @@ fn issuance_evidence(
     let index = u64::try_from(entry.leaf_index)
         .map_err(|_| StorageError::Corrupt("negative leaf index".into()))?;
     let head = cache.head_covering(conn, key, &origin(&issuing.public_base_url), index)?;
-    let inclusion_proof = inclusion(conn, index, head.size)?;
+    let inclusion_proof = inclusion_in_reached_size(conn, index, head.size)?;
     let leaf = serde_json::from_slice(&entry.data)
         .map_err(|e| StorageError::Corrupt(format!("log leaf: {e}")))?;
     debug_assert!(

@@ -172,6 +172,16 @@ pub fn inclusion(
     size: u64,
 ) -> Result<InclusionProof, WorkflowError> {
     check_size(conn, size, "tree_size")?;
+    inclusion_in_reached_size(conn, index, size)
+}
+
+/// Proof that leaf `index` is in the tree of `size` leaves, where `size` is one the log is
+/// known to have reached (that of a signed checkpoint), so the log's size is not read again.
+pub fn inclusion_in_reached_size(
+    conn: &mut DbConnection,
+    index: u64,
+    size: u64,
+) -> Result<InclusionProof, WorkflowError> {
     if index >= size {
         let detail = format!("leaf_index {index} is not below tree_size {size}");
         return Err(WorkflowError::OutOfRange {
