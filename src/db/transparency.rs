@@ -3,7 +3,9 @@
 use chrono::NaiveDateTime;
 use diesel::pg::PgConnection;
 use diesel::prelude::*;
-use diesel::sql_types::{Array, BigInt, Integer};
+use diesel::query_builder::{AstPass, Query, QueryFragment, QueryId};
+use diesel::sql_types::{Array, BigInt, Integer, Text};
+use diesel::sqlite::{Sqlite, SqliteConnection};
 
 use super::schema::{log_entries, log_subtrees};
 use super::{DbConnection, StorageError};
@@ -79,30 +81,62 @@ pub fn subtree(
 }
 
 /// The stored hashes of several perfect subtrees, `(level, subtree_index)`; absent ones are
-/// left out of the answer. On PostgreSQL one query (each query is a network round trip); on
-/// SQLite one prepared lookup per subtree, which costs less than preparing a query whose text
-/// changes with the number of subtrees.
+/// left out of the answer. One statement whatever the number of subtrees, so it is prepared
+/// once per connection: on PostgreSQL the keys go as two arrays, on SQLite as one JSON array of
+/// pairs.
 pub fn subtrees(
     conn: &mut DbConnection,
     ids: &[(i32, i64)],
 ) -> Result<Vec<SubtreeRow>, StorageError> {
     match conn {
         DbConnection::Postgres(pg) => subtrees_in_one_query(pg, ids),
-        DbConnection::Sqlite(_) => {
-            let mut found = Vec::with_capacity(ids.len());
-            for &(level, subtree_index) in ids {
-                if let Some(hash) = subtree(conn, level, subtree_index)? {
-                    found.push(SubtreeRow {
-                        level,
-                        subtree_index,
-                        hash,
-                    });
-                }
-            }
-            Ok(found)
+        DbConnection::Sqlite(sqlite) => {
+            let pairs = serde_json::to_string(ids)
+                .map_err(|e| StorageError::Corrupt(format!("subtree keys: {e}")))?;
+            let rows = SubtreesOfJsonPairs { pairs }.load::<(i32, i64, String)>(sqlite)?;
+            Ok(rows
+                .into_iter()
+                .map(|(level, subtree_index, hash)| SubtreeRow {
+                    level,
+                    subtree_index,
+                    hash,
+                })
+                .collect())
         }
     }
 }
+
+/// SQLite's query for the subtrees whose keys are a JSON array of `[level, subtree_index]`
+/// pairs: it walks the array and seeks each pair in the primary key. Written as a query type
+/// of its own because diesel keeps prepared statements for typed queries only, never for
+/// `sql_query` text.
+#[derive(Debug)]
+struct SubtreesOfJsonPairs {
+    pairs: String,
+}
+
+impl QueryId for SubtreesOfJsonPairs {
+    type QueryId = Self;
+    const HAS_STATIC_QUERY_ID: bool = true;
+}
+
+impl Query for SubtreesOfJsonPairs {
+    type SqlType = (Integer, BigInt, Text);
+}
+
+impl QueryFragment<Sqlite> for SubtreesOfJsonPairs {
+    fn walk_ast<'b>(&'b self, mut out: AstPass<'_, 'b, Sqlite>) -> QueryResult<()> {
+        out.push_sql("SELECT s.level, s.subtree_index, s.hash FROM json_each(");
+        out.push_bind_param::<Text, _>(&self.pairs)?;
+        out.push_sql(
+            ") AS wanted JOIN log_subtrees s \
+             ON s.level = wanted.value ->> 0 AND s.subtree_index = wanted.value ->> 1",
+        );
+        Ok(())
+    }
+}
+
+impl RunQueryDsl<SqliteConnection> for SubtreesOfJsonPairs {}
 
 /// The subtrees whose keys are given as two parallel arrays: the statement's text is the same
 /// for any number of keys, so PostgreSQL prepares it once per connection.
