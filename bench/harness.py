@@ -382,6 +382,27 @@ def measure_rounds(plan, rounds, seconds, connections, work):
     return measured_rounds
 
 
+def measure_latency(plan, rounds, seconds, connections, work):
+    """Fixed-rate latency of each (name, server, path or codes, rate, accept), interleaved over
+    ROUNDS like the throughput runs; returns every round's result per name."""
+    measured = {name: [] for name, *_ in plan}
+    for number in range(1, rounds + 1):
+        for name, server, target, rate, accept in plan:
+            log(f"latency round {number}/{rounds}: {name}")
+            measured[name].append(
+                fixed_rate_latency(server, target, rate, seconds, connections, work, accept))
+    return measured
+
+
+def median_latency(runs):
+    """One latency measurement's rounds summarised by the median of each figure."""
+    summary = {key: statistics.median(run[key] for run in runs)
+               for key in ("rate", "p50_ms", "p99_ms", "generator_busy")}
+    summary["tool"] = runs[0]["tool"]
+    summary["rounds"] = runs
+    return summary
+
+
 def median_ratio(rounds, numerator, denominator):
     return statistics.median(numerator(r) / denominator(r) for r in rounds)
 
@@ -486,27 +507,31 @@ def run(options, servers, seeded, work):
     }
 
     half_max = statistics.median(r["verify_warm"]["requests_per_second"] for r in rounds) / 2
-    latency = {"verify_warm_half_max": fixed_rate_latency(
-        sqlite, f"/v/{first}", half_max, options.seconds, options.connections, work, json_accept)}
-    ratios["verify_p99_ms_at_half_max"] = latency["verify_warm_half_max"]["p99_ms"]
-    # The same rate on the plaintext route: the latency floor of this machine and generator, to
-    # tell the server's share of the p99 from the load generator's.
-    latency["plaintext_same_rate"] = fixed_rate_latency(
-        sqlite, "/bench/plaintext", half_max, options.seconds, options.connections, work,
-        "text/plain")
+    # Beside the verify p99, plaintext at the same rate: the latency floor of this machine and
+    # generator, to tell the server's share of the p99 from the load generator's.
+    latency_plan = [
+        ("verify_warm_half_max", sqlite, f"/v/{first}", half_max, json_accept),
+        ("plaintext_same_rate", sqlite, "/bench/plaintext", half_max, "text/plain"),
+    ]
     if "large" in servers:
         # A light load both servers carry without queueing, so the p50 is one request's time:
         # a quarter of the lower of the two cold maxima.
         cold_rate = min(
             statistics.median(r[name]["requests_per_second"] for r in rounds)
             for name in ("verify_cold", "verify_cold_1m")) / 4
-        for name, server in (("1k", sqlite_cold), ("1m", servers["large"])):
-            key = "sqlite" if name == "1k" else "large"
-            latency[f"verify_cold_{name}"] = fixed_rate_latency(
-                server, seeded[key]["codes"], cold_rate, options.seconds, options.connections,
-                work, json_accept)
-        ratios["verify_latency_1m_vs_1k"] = (
-            latency["verify_cold_1m"]["p50_ms"] / latency["verify_cold_1k"]["p50_ms"])
+        latency_plan += [
+            ("verify_cold_1k", sqlite_cold, seeded["sqlite"]["codes"], cold_rate, json_accept),
+            ("verify_cold_1m", servers["large"], seeded["large"]["codes"], cold_rate,
+             json_accept),
+        ]
+    latency_runs = measure_latency(
+        latency_plan, options.rounds, options.seconds, options.connections, work)
+    latency = {name: median_latency(runs) for name, runs in latency_runs.items()}
+    ratios["verify_p99_ms_at_half_max"] = latency["verify_warm_half_max"]["p99_ms"]
+    if "large" in servers:
+        ratios["verify_latency_1m_vs_1k"] = statistics.median(
+            large["p50_ms"] / small["p50_ms"]
+            for large, small in zip(latency_runs["verify_cold_1m"], latency_runs["verify_cold_1k"]))
 
     peak = max(server.peak_rss_kb() for server in servers.values())
     idle = {name: server.idle_rss_kb for name, server in servers.items()}

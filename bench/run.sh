@@ -4,8 +4,9 @@
 # core 0, loads it with wrk (throughput) and oha (latency at a fixed rate) pinned to core 1, and
 # prints one table of ratios against the targets, last. JSON lands in target/bench/.
 #
-#   bench/run.sh                 about 3 minutes after the builds (3 rounds of 5 s)
-#   bench/run.sh --large         also 1 000 000 certificates (seeded once, kept in target/bench/large)
+#   bench/run.sh                 about 4 minutes after the builds (3 rounds of 5 s)
+#   bench/run.sh --large         also 1 000 000 certificates (seeded once in about 45 minutes, kept
+#                                in target/bench/large; 10 GB), about 10 minutes a run
 #   bench/run.sh --rounds 5 --seconds 4 --connections 32
 #
 # Needs: taskset, psql and a PostgreSQL server (BENCH_POSTGRES_URL, default
