@@ -2,7 +2,8 @@
 # The benchmark harness of performance.md: builds one release binary with the `bench` feature,
 # seeds SQLite and PostgreSQL with 1 000 certificates each, serves each with one worker pinned to
 # core 0, loads it with wrk (throughput) and oha (latency at a fixed rate) pinned to core 1, and
-# prints one table of ratios against the targets, last. JSON lands in target/bench/.
+# prints one table of ratios against the targets, last. JSON lands in target/bench/. On a local
+# PostgreSQL the backends serving the benchmark database move to core 1 while it runs.
 #
 #   bench/run.sh                 about 4 minutes after the builds (3 rounds of 5 s)
 #   bench/run.sh --large         also 1 000 000 certificates (seeded once in about 45 minutes, kept

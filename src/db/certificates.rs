@@ -82,7 +82,8 @@ pub struct ScanRows {
 }
 
 /// Finds a certificate with its revocation and issuance leaf in one query: on PostgreSQL each
-/// query is a network round trip, and a scan that misses the cache is mostly round trips.
+/// query is a network round trip, and a scan that misses the cache is mostly round trips. The
+/// workflow writes one issuance leaf per certificate; should there ever be two, the first wins.
 pub fn find_for_scan(conn: &mut DbConnection, id: &str) -> Result<Option<ScanRows>, StorageError> {
     let found = certificates::table
         .left_join(revocations::table)
@@ -92,6 +93,7 @@ pub fn find_for_scan(conn: &mut DbConnection, id: &str) -> Result<Option<ScanRow
                 .and(log_entries::kind.eq("issuance"))),
         )
         .filter(certificates::id.eq(id))
+        .order(log_entries::leaf_index.asc())
         .select((
             CertificateRow::as_select(),
             Option::<RevocationRow>::as_select(),

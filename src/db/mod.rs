@@ -400,8 +400,9 @@ fn begin_write(conn: &mut DbConnection) -> diesel::QueryResult<()> {
 
 /// Runs the reads of `work` as one snapshot on SQLite, where a transaction takes the file's read
 /// lock once instead of once per statement; on PostgreSQL the statements run on their own,
-/// since `BEGIN` and `COMMIT` would cost two more round trips. Meant for reads of rows that are
-/// never updated once written, where no snapshot is needed for correctness.
+/// since `BEGIN` and `COMMIT` would cost two more round trips. Meant for reads that are correct
+/// without a snapshot (rows never updated once written, or, like the scan cache's, guarded
+/// against a change meanwhile by other means); inside a transaction it becomes a savepoint.
 pub fn read_together<T, E>(
     conn: &mut DbConnection,
     work: impl FnOnce(&mut DbConnection) -> Result<T, E>,

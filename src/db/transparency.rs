@@ -157,19 +157,6 @@ fn subtrees_in_one_query(
     Ok(rows)
 }
 
-/// The entry recording a certificate's issuance.
-pub fn issuance_entry(
-    conn: &mut DbConnection,
-    certificate_id: &str,
-) -> Result<Option<LogEntryRow>, StorageError> {
-    Ok(log_entries::table
-        .filter(log_entries::certificate_id.eq(certificate_id))
-        .filter(log_entries::kind.eq("issuance"))
-        .select(LogEntryRow::as_select())
-        .first(conn)
-        .optional()?)
-}
-
 /// Entries from `from` on, at most `limit`, in log order.
 pub fn entries(
     conn: &mut DbConnection,

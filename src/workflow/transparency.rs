@@ -177,7 +177,7 @@ pub fn inclusion(
 
 /// Proof that leaf `index` is in the tree of `size` leaves, where `size` is one the log is
 /// known to have reached (that of a signed checkpoint), so the log's size is not read again.
-pub fn inclusion_in_reached_size(
+pub(crate) fn inclusion_in_reached_size(
     conn: &mut DbConnection,
     index: u64,
     size: u64,
