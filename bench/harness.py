@@ -36,6 +36,8 @@ LARGE = 1_000_000
 # What seeded certificates and the servers call themselves (QR codes, did:web); requests go to
 # the bound port, so one seeded database serves on any port.
 PUBLIC_BASE_URL = "http://127.0.0.1:8080"
+# The PostgreSQL database the harness drops, creates and seeds.
+POSTGRES_DATABASE = "zl_bench_small"
 
 
 def log(message):
@@ -444,7 +446,7 @@ def main():
     work.mkdir(parents=True)
     keys = work / "keys"
     sqlite_url = f"sqlite://{work / 'small.sqlite3'}"
-    postgres_url = fresh_postgres(options.postgres, "zl_bench_small")
+    postgres_url = fresh_postgres(options.postgres, POSTGRES_DATABASE)
     seeded = {
         "sqlite": seed("sqlite", sqlite_url, keys, work, SMALL),
         "postgres": seed("postgres", postgres_url, keys, work, SMALL),
@@ -478,8 +480,8 @@ def main():
         for server in servers.values():
             server.start()
         if is_local(options.postgres):
-            pinned = pin_backends(options.postgres, "zl_bench_small", {1})
-        log(f"PostgreSQL backends of zl_bench_small moved to core 1: {len(pinned)}")
+            pinned = pin_backends(options.postgres, POSTGRES_DATABASE, {1})
+        log(f"PostgreSQL backends of {POSTGRES_DATABASE} moved to core 1: {len(pinned)}")
         result = run(options, servers, seeded, work)
     finally:
         for server in servers.values():

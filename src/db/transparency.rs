@@ -93,15 +93,7 @@ pub fn subtrees(
         DbConnection::Sqlite(sqlite) => {
             let pairs = serde_json::to_string(ids)
                 .map_err(|e| StorageError::Corrupt(format!("subtree keys: {e}")))?;
-            let rows = SubtreesOfJsonPairs { pairs }.load::<(i32, i64, String)>(sqlite)?;
-            Ok(rows
-                .into_iter()
-                .map(|(level, subtree_index, hash)| SubtreeRow {
-                    level,
-                    subtree_index,
-                    hash,
-                })
-                .collect())
+            Ok(SubtreesOfJsonPairs { pairs }.load::<SubtreeRow>(sqlite)?)
         }
     }
 }
